@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Creates .venv and installs Forge with every pinned dependency.
+# torch goes first and pinned: pip then takes the local CPU wheel instead of
+# pulling several GB of CUDA packages through an unpinned transitive requirement.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+. .venv/bin/activate
+stamp=.venv/.forge-installed
+want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+python -m pip install --quiet --upgrade pip wheel setuptools
+python -m pip install --quiet torch==2.13.0
+python -m pip install --quiet -c constraints.txt -e ".[dev]"
+echo "$want" > "$stamp"
