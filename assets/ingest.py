@@ -1,0 +1,47 @@
+"""Ingest group: one partition per configured source, so a single source can be re-ingested."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets import metadata as md
+from assets.resources import ForgeProject
+from forge_data.steps.ingest import ingest
+
+SOURCES_PARTITION = "sources"
+
+
+def build_ingest_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
+    partitions = dg.StaticPartitionsDefinition(source_names)
+
+    @dg.asset(
+        group_name="ingest",
+        partitions_def=partitions,
+        owners=["team:data-stewards"],
+        kinds={"python", "parquet", "git"},
+        description=(
+            "Every item of one source (a file, a wiki page, a chat thread, a mail thread) as a record "
+            "with provenance, or a quarantine row with its reason. inputs = records + quarantined. "
+            "Raw text stays on this machine and is never shown here before redaction."
+        ),
+    )
+    def raw_records(context: dg.AssetExecutionContext, project: ForgeProject) -> dg.MaterializeResult:
+        stats = ingest(project.config(), project.workspace(), context.partition_key)
+        return dg.MaterializeResult(
+            metadata={
+                "inputs": stats["inputs"],
+                "records": stats["records"],
+                "quarantined": stats["quarantined"],
+                "accounting": dg.MetadataValue.md(
+                    f"{'✅' if stats['inputs'] == stats['records'] + stats['quarantined'] else '❌'} "
+                    f"{stats['inputs']} inputs = {stats['records']} records + {stats['quarantined']} quarantined"
+                ),
+                "megabytes": round(stats.get("bytes", 0) / 1e6, 3),
+                "by_format": md.counts(stats.get("by_format"), "format"),
+                "by_language": md.counts(stats.get("by_language"), "language"),
+                "quarantine_reasons": md.counts(stats.get("by_reason"), "reason"),
+                "head": str(stats.get("head") or ""),
+            }
+        )
+
+    return [raw_records]

@@ -1,0 +1,59 @@
+"""Turn a step's stats into metadata a data steward reads without code.
+
+Only counts, ids, uris, hashes and redacted samples reach here: the steps never put raw text in
+their stats, and :func:`samples` is only fed from the redaction step's output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import dagster as dg
+
+
+def md_table(rows: Iterable[Mapping[str, Any]], columns: list[str] | None = None) -> dg.MetadataValue:
+    rows = list(rows)
+    if not rows:
+        return dg.MetadataValue.md("_none_")
+    columns = columns or list(rows[0].keys())
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        cells = [str(row.get(c, "")).replace("|", "\\|").replace("\n", " ") for c in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+def counts(mapping: Mapping[str, Any] | None, key: str = "value") -> dg.MetadataValue:
+    """A two-column table, largest first."""
+    items = sorted((mapping or {}).items(), key=lambda kv: (-_num(kv[1]), str(kv[0])))
+    return md_table([{key: k, "count": v} for k, v in items], [key, "count"])
+
+
+def _num(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def accounting(stats: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "inputs": stats["inputs"],
+        "kept": stats["kept"],
+        "duplicates": stats["duplicates"],
+        "quarantined": stats["quarantined"],
+        "accounting": dg.MetadataValue.md(("✅ " if stats["balanced"] else "❌ ") + stats["identity"]),
+    }
+
+
+def samples(rows: Iterable[Mapping[str, Any]]) -> dg.MetadataValue:
+    """Redacted samples only: callers pass rows from the redaction step's output."""
+    blocks = []
+    for row in rows:
+        blocks.append(f"**{row['kind']}** `{row['uri']}`\n\n```\n{row['text']}\n```")
+    return dg.MetadataValue.md("\n\n".join(blocks) or "_none_")
+
+
+def scalar_metadata(stats: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    return {k: stats[k] for k in keys if k in stats and isinstance(stats[k], (int, float, str, bool))}

@@ -1,0 +1,153 @@
+"""Resources: each an interface with a local variant (the embedded default) and a production one.
+
+- :class:`ForgeProject` — the project file and the state folder it names.
+- :class:`VersionStoreResource` — :class:`EmbeddedStoreResource` (git-backed, one machine) or
+  :class:`LakeFSStoreResource` (a team's lakeFS; credentials only from the environment).
+- :class:`TrainingLauncher` — :class:`LocalTrainingLauncher` (a subprocess through Dagster Pipes) or
+  :class:`TorchrunTrainingLauncher` (several processes per node under torchrun).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from forge_data.config import ForgeConfig, load
+from forge_data.store import VersionStore
+from forge_data.workspace import Workspace
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class ForgeProject(dg.ConfigurableResource):
+    """The project file (forge.yaml); everything else is derived from it."""
+
+    config_path: str
+
+    def config(self) -> ForgeConfig:
+        return load(self.config_path)
+
+    def workspace(self) -> Workspace:
+        return Workspace(self.config().state_dir)
+
+
+class VersionStoreResource(dg.ConfigurableResource):
+    """Opens the version store that runs write to and training reads from."""
+
+    def open(self) -> VersionStore:
+        raise NotImplementedError
+
+
+class EmbeddedStoreResource(VersionStoreResource):
+    """The embedded store: a git repository in the project's state folder; no server."""
+
+    path: str
+    main_branch: str = "main"
+
+    def open(self) -> VersionStore:
+        from forge_data.store.embedded import EmbeddedStore
+
+        return EmbeddedStore(Path(self.path), main=self.main_branch)
+
+
+class LakeFSStoreResource(VersionStoreResource):
+    """A lakeFS repository. Bind the credentials with ``dg.EnvVar`` so they never sit in config."""
+
+    endpoint: str
+    access_key_id: str
+    secret_access_key: str
+    repository: str
+    storage_namespace: str | None = None
+    main_branch: str = "main"
+
+    def open(self) -> VersionStore:
+        from forge_data.store.lakefs_store import LakeFSStore
+
+        return LakeFSStore(
+            repository=self.repository,
+            endpoint=self.endpoint,
+            access_key_id=self.access_key_id,
+            secret_access_key=self.secret_access_key,
+            storage_namespace=self.storage_namespace,
+            main=self.main_branch,
+        )
+
+
+def store_resource_for(cfg: ForgeConfig) -> VersionStoreResource:
+    if cfg.store.backend == "lakefs":
+        return LakeFSStoreResource(
+            endpoint=dg.EnvVar("LAKEFS_ENDPOINT"),
+            access_key_id=dg.EnvVar("LAKEFS_ACCESS_KEY_ID"),
+            secret_access_key=dg.EnvVar("LAKEFS_SECRET_ACCESS_KEY"),
+            repository=cfg.store.repository,
+            storage_namespace=cfg.store.storage_namespace,
+            main_branch=cfg.store.main_branch,
+        )
+    return EmbeddedStoreResource(path=str(cfg.resolve(cfg.store.path)), main_branch=cfg.store.main_branch)
+
+
+class TrainingLauncher(dg.ConfigurableResource):
+    """Runs one ``training/`` program outside the orchestrator's process and reports back via Pipes."""
+
+    def command(self, module: str, config_path: Path) -> list[str]:
+        raise NotImplementedError
+
+    def launch(
+        self,
+        context: dg.AssetExecutionContext,
+        module: str,
+        config: dict[str, Any],
+        workdir: Path,
+        extras: dict[str, Any] | None = None,
+    ) -> dg.MaterializeResult:
+        workdir.mkdir(parents=True, exist_ok=True)
+        config_path = workdir / "config.json"
+        config_path.write_text(json.dumps(config, indent=2, sort_keys=True, default=str))
+        env = {
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+            # Training never reaches a model hub: bases are local folders or GGUF files.
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "TOKENIZERS_PARALLELISM": "false",
+        }
+        client = dg.PipesSubprocessClient(env=env, cwd=str(REPO_ROOT))
+        invocation = client.run(
+            context=context, command=self.command(module, config_path), extras=extras or {}
+        )
+        return invocation.get_materialize_result()
+
+
+class LocalTrainingLauncher(TrainingLauncher):
+    """One process on this machine (CPU or its GPUs)."""
+
+    python: str = sys.executable
+
+    def command(self, module: str, config_path: Path) -> list[str]:
+        return [self.python, "-m", module, "--config", str(config_path)]
+
+
+class TorchrunTrainingLauncher(TrainingLauncher):
+    """Several processes per node under torchrun (DDP or FSDP, chosen by the training config)."""
+
+    nproc_per_node: int = 2
+    nnodes: int = 1
+    torchrun: str = ""
+
+    def command(self, module: str, config_path: Path) -> list[str]:
+        exe = self.torchrun or shutil.which("torchrun") or str(Path(sys.executable).with_name("torchrun"))
+        return [
+            exe,
+            f"--nproc-per-node={self.nproc_per_node}",
+            f"--nnodes={self.nnodes}",
+            "--standalone" if self.nnodes == 1 else "--rdzv-backend=c10d",
+            "-m",
+            module,
+            "--config",
+            str(config_path),
+        ]

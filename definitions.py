@@ -1,0 +1,85 @@
+"""The Forge code location: assets, checks, jobs, sensors, schedules and resources, wired from a project file.
+
+    FORGE_CONFIG=path/to/forge.yaml dagster dev -m definitions -h 127.0.0.1
+
+The project file is read when the code location loads (it names the sources, which are the ingest
+partitions); edit it and reload the code location to pick up changes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from assets import curate, version
+from assets.ingest import build_ingest_assets
+from assets.resources import ForgeProject, LocalTrainingLauncher, store_resource_for
+from forge_data.config import load
+from quality.dataset_checks import DATASET_CHECKS
+
+DEFAULT_CONFIG = "forge.yaml"
+
+PIPELINE_GROUPS = ["curate", "version", "train", "evaluate"]
+
+
+def config_path_from_env() -> Path:
+    return Path(os.environ.get("FORGE_CONFIG", DEFAULT_CONFIG)).resolve()
+
+
+def build_definitions(config_path: str | Path) -> dg.Definitions:
+    cfg = load(config_path)
+    ingest_assets = build_ingest_assets([s.name for s in cfg.sources])
+    assets = [
+        *ingest_assets,
+        *dg.load_assets_from_modules([curate, version]),
+    ]
+    pipeline = dg.AssetSelection.groups(*PIPELINE_GROUPS)
+    jobs = [
+        dg.define_asset_job(
+            "ingest_sources",
+            selection=dg.AssetSelection.groups("ingest"),
+            description="Ingest one source (one partition per configured source).",
+        ),
+        dg.define_asset_job(
+            "curate_and_publish",
+            selection=dg.AssetSelection.groups("curate", "version"),
+            description="Filter, deduplicate, redact and cut code units; stage on a run branch; audit; merge to main.",
+            tags={"forge/pipeline": "curate"},
+        ),
+        dg.define_asset_job(
+            "forge_pipeline",
+            selection=pipeline,
+            description="Everything after ingestion: curation, publishing, training, evaluation, registration.",
+            tags={"forge/pipeline": "curate"},
+        ),
+    ]
+    return dg.Definitions(
+        assets=assets,
+        asset_checks=DATASET_CHECKS,
+        jobs=jobs,
+        resources={
+            "project": ForgeProject(config_path=str(Path(config_path).resolve())),
+            "store": store_resource_for(cfg),
+            "trainer": LocalTrainingLauncher(),
+        },
+    )
+
+
+def _defs_or_placeholder() -> dg.Definitions:
+    path = config_path_from_env()
+    if not path.is_file():
+        # Loading the code location without a project must not crash the UI; it explains instead.
+        @dg.asset(
+            group_name="setup",
+            description=f"No project file at {path}. Set FORGE_CONFIG or run `forge demo` / `forge init`.",
+        )
+        def project_file_missing() -> None:
+            raise dg.Failure(f"No project file at {path}; set FORGE_CONFIG.")
+
+        return dg.Definitions(assets=[project_file_missing])
+    return build_definitions(path)
+
+
+defs = _defs_or_placeholder()

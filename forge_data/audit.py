@@ -1,0 +1,72 @@
+"""Audits of a staged dataset: the logic behind the blocking checks, usable without Dagster.
+
+Each audit returns ``(passed, metadata)`` where metadata holds counts and ids only.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from forge_data.config import ForgeConfig
+from forge_data.schema import QUARANTINE_SCHEMA, RECORD_SCHEMA, validate
+from forge_data.steps import publish
+from forge_data.store import VersionStore
+
+
+def _quarantine(store: VersionStore, ref: str) -> pa.Table:
+    from forge_data.store.factory import read_table
+
+    parts = [read_table(store, ref, o.path) for o in store.list(ref, publish.QUARANTINE_PREFIX)]
+    return pa.concat_tables(parts) if parts else QUARANTINE_SCHEMA.empty_table()
+
+
+def schema(store: VersionStore, ref: str) -> tuple[bool, dict]:
+    records = publish.read_records(store, ref)
+    problems = validate(records, RECORD_SCHEMA) if records.num_columns else ["no curated records"]
+    problems += [f"quarantine: {p}" for p in validate(_quarantine(store, ref), QUARANTINE_SCHEMA)]
+    return not problems, {"records": records.num_rows, "problems": "; ".join(problems) or "none"}
+
+
+def accounting(store: VersionStore, ref: str) -> tuple[bool, dict]:
+    manifest = publish.read_manifest(store, ref)
+    records = publish.read_records(store, ref).num_rows
+    quarantined = _quarantine(store, ref).num_rows
+    ok = manifest["balanced"] and records == manifest["kept"] and quarantined == manifest["quarantined"]
+    return ok, {
+        "identity": manifest["identity"],
+        "records_in_store": records,
+        "quarantined_in_store": quarantined,
+    }
+
+
+def quarantine_rate(cfg: ForgeConfig, store: VersionStore, ref: str) -> tuple[bool, dict]:
+    manifest = publish.read_manifest(store, ref)
+    rate = manifest["quarantined"] / max(manifest["inputs"], 1)
+    limit = cfg.checks.max_quarantine_rate
+    return rate <= limit, {"quarantine_rate": round(rate, 4), "max_quarantine_rate": limit}
+
+
+def duplicate_rate(cfg: ForgeConfig, store: VersionStore, ref: str) -> tuple[bool, dict]:
+    manifest = publish.read_manifest(store, ref)
+    considered = manifest["kept"] + manifest["duplicates"]
+    rate = manifest["duplicates"] / max(considered, 1)
+    limit = cfg.checks.max_duplicate_rate
+    return rate <= limit, {"duplicate_rate": round(rate, 4), "max_duplicate_rate": limit}
+
+
+def residual_pii(cfg: ForgeConfig, store: VersionStore, ref: str, key: bytes) -> tuple[bool, dict]:
+    """Re-scan the redacted records, secrets included; anything above threshold fails the audit."""
+    from forge_data.pii import Redactor
+
+    records = publish.read_records(store, ref)
+    findings = Redactor(cfg.curation.pii, key).scan_residual(records, cfg.checks.residual_pii_threshold)
+    by_type: dict[str, int] = {}
+    for f in findings:
+        by_type[f["type"]] = by_type.get(f["type"], 0) + 1
+    allowed = cfg.checks.max_residual_pii
+    return len(findings) <= allowed, {
+        "findings": len(findings),
+        "allowed": allowed,
+        "by_type": by_type,
+        "record_ids": sorted({f["id"] for f in findings})[:20],
+    }

@@ -1,0 +1,78 @@
+"""What a finished pipeline produced, read back from the state folder: counts per stage, the data
+commit, the registered model and its evaluation. Shared by `forge run`, `forge demo` and `forge status`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from forge_data.config import ForgeConfig
+from forge_data.tables import read_json
+from forge_data.workspace import Workspace
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    return read_json(path) if path.is_file() else None
+
+
+def _pick(stats: dict[str, Any] | None, keys: list[str]) -> dict[str, Any] | None:
+    if stats is None:
+        return None
+    return {k: stats[k] for k in keys if k in stats}
+
+
+def pipeline_summary(cfg: ForgeConfig) -> dict[str, Any]:
+    ws = Workspace(cfg.state_dir)
+    stages: dict[str, Any] = {
+        "ingest": {
+            s.name: _pick(_read(ws.ingest_stats(s.name)), ["inputs", "records", "quarantined"])
+            for s in cfg.sources
+        },
+        "filter": _pick(_read(ws.curate_stats("filtered")), ["inputs", "kept", "quarantined"]),
+        "dedup": _pick(
+            _read(ws.curate_stats("deduplicated")),
+            ["inputs", "kept", "duplicates", "exact_duplicates", "near_duplicates", "duplicate_rate"],
+        ),
+        "redact": _pick(
+            _read(ws.curate_stats("redacted")), ["records", "records_with_pii", "entities", "by_type"]
+        ),
+        "code_units": _pick(_read(ws.curate_stats("code_units")), ["units", "files", "syntax_error_rate"]),
+    }
+    staged = _read(ws.curate_stats("staged"))
+    summary: dict[str, Any] = {
+        "project": cfg.project.name,
+        "state_dir": str(ws.root),
+        "stages": stages,
+        "accounting": staged["identity"] if staged else None,
+        "staged_commit": staged["commit"] if staged else None,
+        "data_commit": _published_commit(cfg),
+    }
+    summary.update(_model_summary(ws))
+    return summary
+
+
+def _published_commit(cfg: ForgeConfig) -> str | None:
+    from forge_data.store import NotFound, StoreError
+    from forge_data.store.factory import open_store
+
+    try:
+        store = open_store(cfg.store, cfg.resolve)
+        return store.head(store.main)
+    except (NotFound, StoreError, KeyError, OSError):
+        return None
+
+
+def _model_summary(ws: Workspace) -> dict[str, Any]:
+    evaluation = _read(ws.training("evaluate") / "eval.json")
+    try:
+        from forge_data.registry import list_models
+
+        entries = list_models(ws.registry)
+    except (ImportError, FileNotFoundError):
+        entries = []
+    latest = entries[-1] if entries else None
+    return {
+        "model_path": str(latest.path) if latest else None,
+        "model": f"{latest.name}:{latest.version}" if latest else None,
+        "evaluation": evaluation,
+    }

@@ -1,0 +1,1 @@
+"""Asset checks. Blocking checks guard the merge to main and the registration of a model."""
