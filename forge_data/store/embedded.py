@@ -134,6 +134,9 @@ class EmbeddedStore(VersionStore):
         with self._lock("heads", branch):
             # Holding the flock means no live process is inside git for this branch.
             (self._repo / "refs" / "heads" / f"{branch}.lock").unlink(missing_ok=True)
+            if branch == self.main:
+                # HEAD names main, so git locks HEAD too (for its reflog) whenever main moves.
+                (self._repo / "HEAD.lock").unlink(missing_ok=True)
             for stale in (self._staging / branch).glob("*.lock"):
                 stale.unlink(missing_ok=True)
             yield
@@ -443,6 +446,7 @@ class EmbeddedStore(VersionStore):
                     " which the embedded store cannot represent"
                 )
             self._git.update_index(scratch, {path: blob for path, (_, blob) in changes.items()})
+            reach("apply:scratch")
             return self._git.write_tree(scratch)
         finally:
             scratch.unlink(missing_ok=True)
