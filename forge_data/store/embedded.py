@@ -88,9 +88,9 @@ class EmbeddedStore(VersionStore):
         self._remove_orphaned_scratch()
         if not (self._repo / "HEAD").is_file():
             self._create_repository()
-        if self._git.resolve(f"refs/heads/{self.main}") is None:
+        if self._git.ref(f"refs/heads/{self.main}") is None:
             with self._branch_lock(self.main):
-                if self._git.resolve(f"refs/heads/{self.main}") is None:
+                if self._git.ref(f"refs/heads/{self.main}") is None:
                     root = self._git.commit_tree(EMPTY_TREE, [], "Repository created", {})
                     self._git.update_ref(f"refs/heads/{self.main}", root, ZERO, "init")
 
@@ -142,7 +142,7 @@ class EmbeddedStore(VersionStore):
             yield
 
     def _head(self, branch: str) -> str:
-        head = self._git.resolve(f"refs/heads/{check_branch(branch)}")
+        head = self._git.ref(f"refs/heads/{check_branch(branch)}")
         if head is None:
             raise NotFound(f"no branch {branch!r}")
         return head
@@ -151,11 +151,11 @@ class EmbeddedStore(VersionStore):
         """The commit ``ref`` names, and the branch name if it is a branch."""
         if isinstance(ref, str) and ref:
             if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_-]*", ref):
-                head = self._git.resolve(f"refs/heads/{ref}")
+                head = self._git.ref(f"refs/heads/{ref}")
                 if head is not None:
                     return head, ref
             if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", ref) and ".." not in ref:
-                tagged = self._git.resolve(f"refs/tags/{ref}")
+                tagged = self._git.ref(f"refs/tags/{ref}")
                 if tagged is not None:
                     return tagged, None
             if _COMMIT_ID.fullmatch(ref):
@@ -214,7 +214,7 @@ class EmbeddedStore(VersionStore):
             result = read(commit, index)
             if index is not None and not index.is_file():
                 continue
-            if branch is not None and self._git.resolve(f"refs/heads/{branch}") != commit:
+            if branch is not None and self._git.ref(f"refs/heads/{branch}") != commit:
                 continue
             return result
         raise StoreError(f"{ref!r} kept changing while being read; try again")
@@ -224,7 +224,7 @@ class EmbeddedStore(VersionStore):
     def create_branch(self, name: str, source: str = "main", *, exist_ok: bool = False) -> Commit:
         check_branch(name)
         with self._branch_lock(name):
-            existing = self._git.resolve(f"refs/heads/{name}")
+            existing = self._git.ref(f"refs/heads/{name}")
             if existing is not None:
                 if exist_ok:
                     return self._commit(existing)
@@ -250,7 +250,7 @@ class EmbeddedStore(VersionStore):
         check_tag(name)
         with self._lock("tags", name):
             (self._repo / "refs" / "tags" / f"{name}.lock").unlink(missing_ok=True)
-            if self._git.resolve(f"refs/tags/{name}") is not None:
+            if self._git.ref(f"refs/tags/{name}") is not None:
                 raise Conflict(f"tag {name!r} already exists")
             commit = self._resolve(ref)
             self._git.update_ref(f"refs/tags/{name}", commit, ZERO, "tag")

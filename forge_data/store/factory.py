@@ -1,5 +1,8 @@
 """Open the version store a project file names: embedded in a folder, or a lakeFS repository.
 
+The Parquet helpers (``write_table``, ``read_table``, ``read_dataset``) are re-exported here
+beside ``open_store``, as callers that open a store usually move tables through it.
+
 lakeFS credentials come only from the environment (``LAKEFS_ENDPOINT``,
 ``LAKEFS_ACCESS_KEY_ID``, ``LAKEFS_SECRET_ACCESS_KEY``), never from forge.yaml;
 the Dagster resource passes them in through ``EnvVar`` as the ``env`` mapping.
@@ -13,6 +16,9 @@ from pathlib import Path
 
 from forge_data.config import StoreConfig
 from forge_data.store.base import StoreError, VersionStore
+from forge_data.store.parquet import read_dataset, read_table, write_table
+
+__all__ = ["LAKEFS_ENV", "open_store", "read_dataset", "read_table", "write_table"]
 
 LAKEFS_ENV = ("LAKEFS_ENDPOINT", "LAKEFS_ACCESS_KEY_ID", "LAKEFS_SECRET_ACCESS_KEY")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,7 @@ from forge_data.store import checkpoints
 from forge_data.store.base import Commit, Conflict, StoreError
 
 ZERO = "0" * 40
+_SHA = re.compile(r"[0-9a-f]{40}")
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 FILE_MODE = "100644"
 _CHUNK = 1 << 20
@@ -189,6 +191,19 @@ class Git:
             "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}", ok=(0, 1)
         )
         return out.decode().strip() or None
+
+    def ref(self, name: str) -> str | None:
+        """The commit a fully qualified branch or tag ref points to, or None.
+
+        Read straight from the loose ref file when there is one (git replaces it by
+        rename, so it is never seen half written), which spares a process per call;
+        git answers for refs that someone packed.
+        """
+        try:
+            value = (self.git_dir / name).read_text().strip()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            value = ""
+        return value if _SHA.fullmatch(value) else self.resolve(name)
 
     def refs(self, namespace: str) -> dict[str, str]:
         out = self.run("for-each-ref", "--format=%(refname)%00%(objectname)", namespace)
