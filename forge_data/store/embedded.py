@@ -155,7 +155,7 @@ class EmbeddedStore(VersionStore):
                 if head is not None:
                     return head, ref
             if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", ref) and ".." not in ref:
-                tagged = self._git.ref(f"refs/tags/{ref}")
+                tagged = self._git.resolve(f"refs/tags/{ref}")  # peels a tag made by hand with `git tag -a`
                 if tagged is not None:
                     return tagged, None
             if _COMMIT_ID.fullmatch(ref):

@@ -221,7 +221,11 @@ class LakeFSStore(VersionStore):
         options: dict[str, object] = {"metadata": check_metadata(metadata)}
         if message is not None:
             options["message"] = message
-        with self._errors(f"merge {source!r} into {destination!r}"):
+        what = f"merge {source!r} into {destination!r}"
+        if self.get_commit(source).id == self.get_commit(destination).id:
+            # lakeFS refuses this as "same branch", not "no changes"; answer as for any empty merge.
+            raise NoChanges(f"{what}: both point to the same commit")
+        with self._errors(what):
             commit_id = self._repo.ref(source).merge_into(destination, **options)
         return self.get_commit(commit_id)
 
