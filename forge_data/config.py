@@ -138,6 +138,9 @@ class StoreConfig(_Section):
     repository: str = Field("forge-data", description="lakefs: the repository name.")
     storage_namespace: str | None = Field(None, description="lakefs: where a new repository keeps data.")
     main_branch: str = "main"
+    lock_timeout_s: float = Field(
+        600.0, gt=0, description="embedded: how long a writer waits for a branch another process is writing."
+    )
 
 
 # --- training ------------------------------------------------------------------------------

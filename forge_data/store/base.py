@@ -4,6 +4,22 @@ A *ref* is a branch name, a tag name or a commit id. Writes go to a branch's
 staging area and become visible to other refs only through :meth:`commit`;
 :meth:`merge` moves the destination branch atomically or not at all, which is
 what write-audit-publish relies on.
+
+Semantics both backends keep (the contract suite checks them):
+
+- reading or listing a *branch* sees its staged writes; a tag or commit id sees
+  only committed data; :meth:`diff` and :meth:`merge` work on committed data
+  (a branch stands for its head commit), :meth:`uncommitted` shows the staging.
+- :meth:`merge` is a three-way merge by whole objects: a path changed on both
+  sides to different contents is a :class:`Conflict` and the destination is left
+  as it was. It always records a merge commit with the destination head as first
+  parent and the source commit as second, even when the destination had not
+  moved. Nothing new on the source raises :class:`NoChanges`; a destination with
+  staged writes raises :class:`DirtyBranch`.
+- :meth:`commit` with nothing staged raises :class:`NoChanges`.
+- :meth:`revert` undoes one commit with a new commit; a merge commit is undone
+  relative to its first parent, i.e. the publish it recorded is taken back.
+- metadata keys and values are strings.
 """
 
 from __future__ import annotations
@@ -24,6 +40,18 @@ class NotFound(StoreError):
 
 class Conflict(StoreError):
     """A merge, or a ref update, met a concurrent change it cannot reconcile."""
+
+
+class NoChanges(StoreError):
+    """A commit, merge or revert would change nothing (lakeFS answers "no changes" here too)."""
+
+
+class DirtyBranch(StoreError):
+    """The branch has uncommitted writes, so a merge into it or a revert on it is refused (as in lakeFS)."""
+
+
+class InvalidName(StoreError, ValueError):
+    """A branch, tag or object path that neither backend accepts; raised before anything is touched."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +117,10 @@ class VersionStore(abc.ABC):
 
     @abc.abstractmethod
     def has_uncommitted(self, branch: str) -> bool: ...
+
+    @abc.abstractmethod
+    def uncommitted(self, branch: str, prefix: str = "") -> list[Change]:
+        """The branch's staged changes against its head commit (what :meth:`commit` would record)."""
 
     @abc.abstractmethod
     def reset(self, branch: str) -> None:
