@@ -20,6 +20,7 @@ import forge_data
 from forge_data.config import ForgeConfig
 from forge_data.steps.curate import gather_ingested
 from forge_data.store import VersionStore
+from forge_data.store.base import NoChanges
 from forge_data.tables import read_json, read_parquet, write_json
 from forge_data.workspace import Workspace
 
@@ -92,8 +93,9 @@ def stage(cfg: ForgeConfig, ws: Workspace, store: VersionStore, run_id: str) -> 
     write_table(store, branch, DUPLICATES_PATH, duplicates)
 
     counts = accounting(sum(inputs.values()), records.num_rows, duplicates.num_rows, quarantine.num_rows)
+    # The run id lives in the commit's metadata, not in the manifest, so a rerun over unchanged
+    # sources writes identical objects and commits nothing.
     manifest = {
-        "run_id": run_id,
         "config_hash": cfg.fingerprint(),
         "code_version": code_version(),
         "sources": inputs,
@@ -101,31 +103,39 @@ def stage(cfg: ForgeConfig, ws: Workspace, store: VersionStore, run_id: str) -> 
         **counts,
     }
     store.write(branch, MANIFEST_PATH, json.dumps(manifest, indent=2, sort_keys=True).encode())
-    commit = store.commit(
-        branch,
-        f"Curated data from run {run_id}",
-        metadata={
-            "run_id": run_id,
-            "config_hash": manifest["config_hash"],
-            "code_version": manifest["code_version"],
-            "inputs": str(counts["inputs"]),
-            "kept": str(counts["kept"]),
-            "duplicates": str(counts["duplicates"]),
-            "quarantined": str(counts["quarantined"]),
-            "code_units": str(units.num_rows),
-        },
-    )
-    result = dict(manifest, branch=branch, commit=commit.id)
+    metadata = {
+        "run_id": run_id,
+        "config_hash": manifest["config_hash"],
+        "code_version": manifest["code_version"],
+        "inputs": str(counts["inputs"]),
+        "kept": str(counts["kept"]),
+        "duplicates": str(counts["duplicates"]),
+        "quarantined": str(counts["quarantined"]),
+        "code_units": str(units.num_rows),
+    }
+    try:
+        commit_id = store.commit(branch, f"Curated data from run {run_id}", metadata=metadata).id
+        unchanged = False
+    except NoChanges:
+        # Main already holds exactly this data: nothing new to audit or publish.
+        commit_id, unchanged = store.head(branch), True
+    result = dict(manifest, run_id=run_id, branch=branch, commit=commit_id, unchanged=unchanged)
     write_json(result, ws.curate_stats("staged"))
     return result
 
 
 def publish(store: VersionStore, branch: str, run_id: str) -> dict:
     before = store.head(store.main)
-    commit = store.merge(branch, store.main, message=f"Publish run {run_id}", metadata={"run_id": run_id})
-    changes = store.diff(before, commit.id)
+    try:
+        commit_id = store.merge(
+            branch, store.main, message=f"Publish run {run_id}", metadata={"run_id": run_id}
+        ).id
+    except NoChanges:
+        commit_id = before  # main already holds exactly this data: publishing again changes nothing
+    changes = store.diff(before, commit_id)
     return {
-        "commit": commit.id,
+        "commit": commit_id,
+        "already_published": commit_id == before,
         "previous": before,
         "branch": branch,
         "changed_paths": len(changes),
