@@ -6,6 +6,7 @@ body or a JSON-escaped Slack message is only visible once decoded).
 
 from __future__ import annotations
 
+import functools
 import json
 import mailbox
 import xml.etree.ElementTree as ET
@@ -58,17 +59,33 @@ def mail_messages(path: Path):
         box.close()
 
 
+def _cached(parse):
+    """Parse a file once per version of it: checking hundreds of locations re-reads the same mbox."""
+
+    @functools.lru_cache(maxsize=8)
+    def by_version(path: Path, mtime_ns: int, size: int):
+        return parse(path)
+
+    def get(path: Path):
+        st = path.stat()
+        return by_version(path, st.st_mtime_ns, st.st_size)
+
+    return get
+
+
+_mail_texts = _cached(lambda path: [(m["Message-ID"], mail_text(m)) for m in mail_messages(path)])
+_xml_root = _cached(lambda path: ET.parse(path).getroot())
+
+
 def _mbox(path: Path, locator: str) -> str:
-    texts = [
-        mail_text(m) for m in mail_messages(path) if not locator or locator == f"message_id={m['Message-ID']}"
-    ]
+    texts = [text for mid, text in _mail_texts(path) if not locator or locator == f"message_id={mid}"]
     if locator and not texts:
         raise KeyError(f"{path}: no message {locator}")
     return "\n".join(texts)
 
 
 def _mediawiki(path: Path, locator: str) -> str:
-    root = ET.parse(path).getroot()
+    root = _xml_root(path)
     wanted = dict(p.split("=", 1) for p in locator.split(";")) if locator else {}
     texts = []
     for page in root.iter(MW_NS + "page"):
@@ -87,7 +104,9 @@ def _docx(path: Path) -> str:
     from docx import Document
 
     doc = Document(str(path))
-    parts = [p.text for p in doc.paragraphs]
+    props = doc.core_properties  # author names live here too, and readers copy them into metadata
+    parts = [props.title or "", props.author or "", props.last_modified_by or ""]
+    parts += [p.text for p in doc.paragraphs]
     for table in doc.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
     return "\n".join(parts)

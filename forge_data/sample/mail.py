@@ -51,7 +51,7 @@ class Mbox:
 
     def signature(self, p: Person) -> str:
         org = p.org if p.external else f"{p.team}, Acme Robotics"
-        return f"\n\n-- \n{p.name}\n{p.title}, {org}\n{p.phone}\n"
+        return f"\n\n-- \n{p.name}\n{p.title}, {org}\nMobile: {p.phone}\n"
 
     def sign(self, msg: EmailMessage, p: Person) -> None:
         for type_, value in (("PERSON", p.name), ("PHONE_NUMBER", p.phone)):

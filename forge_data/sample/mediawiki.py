@@ -178,7 +178,7 @@ class MediaWikiExport:
         owner = people[0]
         plant_at = self.rng.choice([1, 2]) if product in ("Anvil", "Hearth", "Lockbox", "Foundry") else None
         if plant_at is not None:
-            contact = f"\n\n== Contact ==\nOwner on call this week: '''{owner.name}''', {owner.phone} (mobile), {owner.email}."
+            contact = f"\n\n== Contact ==\nOwner on call this week: '''{owner.name}''', mobile phone {owner.phone}, {owner.email}."
             texts[plant_at] = texts[plant_at].replace(footer, contact + footer)
             if plant_at == 1:  # the next editor removes the personal details again
                 comments[2] += "; remove personal phone number"

@@ -326,7 +326,7 @@ class SlackExport:
         # A personal address whose local part is a canary.
         marker = values.canary_token(rng)
         prefix = "I'm locked out of Gatehouse, please reach me at my personal address "
-        msg = self.post("general", a, f"{prefix}{marker}@gmail.com or on {a.phone}", self.when())
+        msg = self.post("general", a, f"{prefix}{marker}@gmail.com or call me on {a.phone}", self.when())
         self.pii("EMAIL_ADDRESS", f"{marker}@gmail.com", "general", msg)
         self.pii("PHONE_NUMBER", a.phone, "general", msg)
         led.canary(marker, prefix, "EMAIL_ADDRESS", f"{marker}@gmail.com", self.where("general", msg))
@@ -352,7 +352,7 @@ class SlackExport:
         # Customer details relayed from a support call.
         cust = rng.choice(self.ctx.company.customers)
         card = values.credit_card(rng, grouped=True)
-        msg = self.post("fleet", e, f"{cust.name} from {cust.org} called ({cust.phone}): their Fleetwise invoice on card "
+        msg = self.post("fleet", e, f"{cust.name} from {cust.org} called (phone {cust.phone}): their Fleetwise invoice on card "
                         f"{card} was charged twice. Reply to {cust.email}", self.when())  # fmt: skip
         for type_, value in (("PERSON", cust.name), ("PHONE_NUMBER", cust.phone), ("CREDIT_CARD", card),
                              ("EMAIL_ADDRESS", cust.email)):  # fmt: skip
@@ -393,6 +393,7 @@ class SlackExport:
                 replies = m.pop("_replies", None)
                 if not replies:
                     continue
+                replies.sort(key=lambda r: float(r["ts"]))  # replies may be written out of order
                 m["thread_ts"] = m["ts"]
                 m["reply_count"] = len(replies)
                 users = list(dict.fromkeys(r["user"] for r in replies))

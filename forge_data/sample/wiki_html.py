@@ -106,7 +106,7 @@ class HtmlWiki:
         self.plant(rel, "PERSON", p.name)
         self.plant(rel, "EMAIL_ADDRESS", p.email)
         self.plant(rel, "PHONE_NUMBER", p.phone)
-        return f"{p.name} ({p.email}, {p.phone})"
+        return f"{p.name} ({p.email}, phone {p.phone})"
 
     def body(self, slug: str, rel: str, topic: str | None) -> list[str]:
         rng, w, people = self.rng, self.w, self.ctx.company.people

@@ -110,7 +110,7 @@ class MarkdownWiki:
         led.pii("PERSON", person.name, at)
         led.pii("EMAIL_ADDRESS", person.email, at)
         led.pii("PHONE_NUMBER", person.phone, at)
-        return f"Escalation contact: {person.name} ({person.email}, {person.phone})."
+        return f"Escalation contact: {person.name} ({person.email}, phone {person.phone})."
 
     def runbook(self, product: str) -> None:
         p = next(x for x in PRODUCTS if x.name == product)
