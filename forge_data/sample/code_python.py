@@ -569,12 +569,12 @@ def _snake(name: str) -> str:
 
 
 def entity_names(rng: random.Random, count: int) -> list[str]:
-    names: list[str] = []
-    while len(names) < count:
-        name = rng.choice(ENTITY_WORDS) + rng.choice(ENTITY_KINDS)
-        if name not in names:
-            names.append(name)
-    return names
+    """``count`` distinct model names such as ``LidarReading``; numbered once the pairs run out."""
+    pairs = [w + k for w in ENTITY_WORDS for k in ENTITY_KINDS]
+    rng.shuffle(pairs)
+    return [
+        pairs[i % len(pairs)] + (str(i // len(pairs) + 1) if i >= len(pairs) else "") for i in range(count)
+    ]
 
 
 def entity_module(rng: random.Random, name: str) -> str:

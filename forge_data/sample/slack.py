@@ -58,6 +58,16 @@ ANSWER = [
     "yep: {fact}",
     "<@{asker}> {fact} Ping #{channel} if it misbehaves.",
 ]
+CONTEXT = [
+    "I'm moving {service} to kiln-{env} this week.",
+    "Working on the {dataset} pipeline with {person} today.",
+    "{person} pointed me here.",
+    "Following up on {inc} from last week.",
+    "Setting up my laptop for {service} work.",
+    "We are preparing the {warehouse} rollout for {customer}.",
+    "Our {metric} dashboard for {service} looks odd.",
+    "Picking up the {dataset} ticket from {person}.",
+]
 THANKS = [
     "thanks!",
     "perfect, that worked",
@@ -66,14 +76,18 @@ THANKS = [
     "that did it :tada:",
 ]
 CHATTER = [
-    "Lunch in the {warehouse} room today is tacos :taco:",
-    "Reminder: the all-hands starts at 10:00 Pacific, questions in the doc",
-    "Has anyone seen the charger cable from the demo Sprocket?",
-    "The coffee machine on 3 is fixed :coffee:",
-    "Happy Friday! Anything good shipped this week before cold Friday?",
-    "Who is going to the {warehouse} site visit next week?",
-    "Parking garage is closed Monday for cleaning",
-    "Reminder to submit your expenses by the end of the month",
+    "Lunch in the {warehouse} room today is tacos :taco:, {person} is buying",
+    "Reminder: the {day} all-hands starts at {hour}:00 Pacific, {person} collects questions in the doc",
+    "Has anyone seen the charger cable from the demo Sprocket? {person} needs it by {day}",
+    "The coffee machine on floor {n} is fixed :coffee:",
+    "Happy {day}! {person} brought cake for the {team} team :cake:",
+    "Who is going to the {warehouse} site visit on {day}?",
+    "Parking garage level {n} is closed on {day} for cleaning",
+    "Reminder to submit your expenses before {day}, finance closes the month early",
+    "{person} is giving a lunch talk on {day} about the {warehouse} rollout",
+    "Lost and found: a blue hoodie in meeting room {n}, ask {person}",
+    "The {warehouse} office Wi-Fi is flaky again, IT is on it",
+    "Board games after work on {day}, {person} is hosting",
 ]
 
 
@@ -229,11 +243,16 @@ class SlackExport:
         asker, answerer = rng.sample(self.people, 2)
         t = self.when()
         q = fact.question
-        parent = self.post(channel, asker, rng.choice(ASK).format(q=q, ql=q[0].lower() + q[1:]), t)
+        # A line of context makes each thread its own: people rarely ask the same thing the same way.
+        context = rng.choice(CONTEXT).format(**self.w.slots())
+        question = rng.choice(ASK).format(q=q, ql=q[0].lower() + q[1:])
+        parent = self.post(channel, asker, f"{context} {question}" if rng.random() < 0.8 else question, t)
         t += timedelta(minutes=rng.randrange(2, 40))
         ans = rng.choice(ANSWER).format(
             asker=asker.user_id, fact=fact.sentence, topic=fact.topic, channel=channel
         )
+        if rng.random() < 0.6:
+            ans += " " + self.w.sentence(fact.topic)
         self.post(channel, answerer, ans, t, parent)
         if rng.random() < 0.4:
             t += timedelta(minutes=rng.randrange(1, 20))
@@ -305,7 +324,10 @@ class SlackExport:
 
     def chatter(self, count: int) -> None:
         for _ in range(count):
-            text = self.rng.choice(CHATTER).format(warehouse=self.rng.choice(["Reno", "Leeds", "Tilburg"]))
+            slots = self.w.slots()
+            slots.update(day=self.rng.choice(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]),
+                         hour=str(self.rng.randrange(9, 12)), n=str(self.rng.randrange(2, 6)))  # fmt: skip
+            text = self.rng.choice(CHATTER).format(**slots)
             self.post(self.rng.choice(["random", "general"]), self.rng.choice(self.people), text, self.when())
 
     def joins(self) -> None:

@@ -179,6 +179,25 @@ def test_no_unrecorded_near_duplicate_wiki_pages(sample):
     assert similar == []
 
 
+def test_no_unrecorded_near_duplicate_slack_threads(sample):
+    threads, where = defaultdict(list), {}
+    for path in sorted(sample.path("slack").glob("*/*.json")):
+        for m in json.loads(path.read_text()):
+            if m.get("subtype") != "channel_join":  # "<@U..> has joined" repeats by design
+                key = m.get("thread_ts", m["ts"])
+                threads[key].append(m["text"])
+                where.setdefault(key, (path.relative_to(sample.path(".")).as_posix(), f"ts={key}"))
+    recorded = {frozenset((p.a.locator, p.b.locator)) for p in sample.exact_duplicates if p.unit == "message"}
+    texts = {k: " ".join(v) for k, v in threads.items() if len(" ".join(v).split()) >= 5}
+    similar = [
+        (where[a], where[b])
+        for a, b in itertools.combinations(sorted(texts), 2)
+        if frozenset((f"ts={a}", f"ts={b}")) not in recorded and shingle_jaccard(texts[a], texts[b]) > 0.8
+    ]
+    assert similar == []
+    assert recorded
+
+
 def test_acceptance_facts_recur_in_the_corpus(sample):
     rows = [json.loads(line) for line in sample.path(sample.paths["acceptance"]).read_text().splitlines()]
     assert len(rows) >= 15
