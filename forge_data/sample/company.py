@@ -336,7 +336,7 @@ CUSTOMERS = [
 ]
 
 
-def _ascii(name: str) -> str:
+def ascii_name(name: str) -> str:
     table = str.maketrans({"á": "a", "é": "e", "ë": "e", "ø": "o", "ö": "o", "ü": "u", "ñ": "n"})
     return name.translate(table).lower()
 
@@ -360,7 +360,7 @@ class Person:
         return self.name.split()[0]
 
 
-def _phone(rng: random.Random) -> str:
+def phone(rng: random.Random) -> str:
     # 555-0100..0199 is reserved for fiction, yet libphonenumber (and so Presidio) accepts it.
     return f"({rng.choice(AREA_CODES)}) 555-01{rng.randrange(100):02d}"
 
@@ -375,7 +375,7 @@ def make_people(rng: random.Random, count: int = 24) -> list[Person]:
     teams = list(TEAMS)
     people, used_ids = [], set()
     for i, name in enumerate(names):
-        first, last = (_ascii(p) for p in name.split())
+        first, last = (ascii_name(p) for p in name.split())
         emp = f"EMP-{rng.randrange(100000, 999999)}"
         while emp in used_ids:
             emp = f"EMP-{rng.randrange(100000, 999999)}"
@@ -388,7 +388,7 @@ def make_people(rng: random.Random, count: int = 24) -> list[Person]:
                 handle=f"{first}.{last}",
                 user_id=uid,
                 employee_id=emp,
-                phone=_phone(rng),
+                phone=phone(rng),
                 team=teams[i % len(teams)],
                 title=rng.choice(TITLES),
                 tz=rng.choice(["America/Los_Angeles", "America/New_York", "Europe/Berlin", "Europe/London"]),
@@ -406,11 +406,11 @@ def make_customers(rng: random.Random, per_org: int = 2) -> list[Person]:
             out.append(
                 Person(
                     name=f"{first} {last}",
-                    email=f"{_ascii(first)[0]}{_ascii(last)}@{domain}",
-                    handle=f"{_ascii(first)}.{_ascii(last)}",
+                    email=f"{ascii_name(first)[0]}{ascii_name(last)}@{domain}",
+                    handle=f"{ascii_name(first)}.{ascii_name(last)}",
                     user_id="",
                     employee_id="",
-                    phone=_phone(rng),
+                    phone=phone(rng),
                     team="",
                     title=rng.choice(["Operations Manager", "Warehouse Lead", "IT Director"]),
                     tz="America/Chicago",

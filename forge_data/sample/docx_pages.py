@@ -11,7 +11,7 @@ import zipfile
 from datetime import datetime, timedelta
 
 from . import values
-from .company import FACTS_BY_TOPIC, Person
+from .company import FACTS_BY_TOPIC, FIRST, LAST, Person, ascii_name, phone
 from .context import Context
 from .manifest import Location
 from .prose import EPOCH, Writer
@@ -31,6 +31,23 @@ def reproducible(docx_bytes: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
+
+
+def vendor_contact(rng, domain: str) -> Person:
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    return Person(
+        name=f"{first} {last}",
+        email=f"{ascii_name(first)}.{ascii_name(last)}@{domain}",
+        handle="",
+        user_id="",
+        employee_id="",
+        phone=phone(rng),
+        team="",
+        title="Account Manager",
+        tz="America/Chicago",
+        external=True,
+        org=domain,
+    )
 
 
 def _document(title: str, author: Person, when: datetime):
@@ -71,13 +88,18 @@ def vendor_payments(ctx: Context, rng, w: Writer) -> tuple[str, bytes]:
                  "Finance pays to the IBAN on file; changed bank details need a call-back to a known number."):  # fmt: skip
         doc.add_paragraph(step, style="List Number")
     doc.add_heading("Vendor contacts", level=1)
-    vendors = ["Kiln hosting (colocation)", "Tote supplier", "Charger maintenance", "Badge printing"]
+    vendors = [
+        ("Kiln Hosting (colocation)", "kilnhosting.com"),
+        ("Stackable Totes (tote supplier)", "stackabletotes.co.uk"),
+        ("Voltcare (charger maintenance)", "voltcare-services.com"),
+        ("Badgeworks (badge printing)", "badgeworks.io"),
+    ]
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, ["Vendor", "Contact", "Email", "Phone", "IBAN"], strict=True):
         cell.text = text
-    for vendor in vendors:
-        contact = rng.choice(ctx.company.customers)
+    for vendor, domain in vendors:
+        contact = vendor_contact(rng, domain)
         email = contact.email
         iban = values.iban(rng)
         row = table.add_row().cells

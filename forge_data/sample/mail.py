@@ -137,7 +137,7 @@ class Mbox:
                 f"on Monday — your buddy will meet you at reception in the Reno office at 09:00.\n\n"
                 f"We have your details on file as: {hire.name}, SSN {ssn}, personal e-mail {personal}, "
                 f"phone {hire.phone}, employee ID {hire.employee_id}. Please reply if anything is wrong; "
-                f"your first pay slip depends on it.\n\nOn day one you will run `tongs login` and `tongs doctor`; "
+                f"your first pay slip depends on it.\n\nOn day one you will run `tongs login` and `tongs doctor`. "
                 f"{FACTS_BY_TOPIC['Tongs'][0].sentence}\n\nÀ bientôt et bienvenue,\nPeople Operations")  # fmt: skip
         msg = self.message(("People Operations", f"people-ops@{DOMAIN}"), (hire.name, personal),
                            f"Welcome to Acme Robotics, {hire.first}!", body, when, cte="quoted-printable")  # fmt: skip
@@ -212,7 +212,7 @@ class Mbox:
             self.announcement(rng.choice(platform), subject, topic, day(4 + 9 * i, 1))
         for inc in ctx.incidents[: 3 * ctx.scale]:
             self.incident_report(inc)
-        self.hr_welcome(day(6, 2))
+        self.hr_welcome(day(8, 2))
         self.vendor_invoice(day(12, 3))
         self.vendor_invoice(day(40, 3))
         self.token_mail(day(17, 5))
