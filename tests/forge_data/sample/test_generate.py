@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 
 import pytest
 
+from forge_data.config import load
 from forge_data.sample import SampleManifest, generate_sample_company
+from tests.conftest import forge_env
 
 from .conftest import tree_hashes
 
@@ -78,3 +82,14 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path):
 def test_rejects_bad_scale(tmp_path, scale):
     with pytest.raises(ValueError):
         generate_sample_company(tmp_path / "x", scale=scale)
+
+
+def test_command_line_generates_and_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "acme"
+    cmd = [sys.executable, "-m", "forge_data.sample", str(out), "--seed", "3", "--project"]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=forge_env(), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["head"] == SampleManifest.load(out).git["head"]
+    assert load(out / "forge.yaml").source("mail").kind == "chat"
+    again = subprocess.run(cmd, capture_output=True, text=True, env=forge_env(), timeout=120)
+    assert again.returncode == 2 and "not an empty folder" in again.stderr
