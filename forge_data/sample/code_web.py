@@ -428,6 +428,20 @@ def minified_js(rng: random.Random, target_bytes: int = 40_000) -> str:
     return header + "".join(parts) + "\n//# sourceMappingURL=chartlite.min.js.map\n"
 
 
+def stored_zlib(data: bytes) -> bytes:
+    """A zlib stream of uncompressed (stored) deflate blocks.
+
+    Compressed output differs between zlib builds; stored blocks are the same everywhere, and the
+    PNG is committed to git, so its bytes decide the commit ids.
+    """
+    blocks = [data[i : i + 65535] for i in range(0, len(data), 65535)] or [b""]
+    out = bytearray(b"\x78\x01")
+    for i, block in enumerate(blocks):
+        out += bytes([1 if i == len(blocks) - 1 else 0]) + struct.pack("<HH", len(block), len(block) ^ 0xFFFF)
+        out += block
+    return bytes(out + struct.pack(">I", zlib.adler32(data)))
+
+
 def png(rng: random.Random, size: int = 48) -> bytes:
     """A small RGBA PNG (an anvil silhouette) built chunk by chunk: signature, IHDR, IDAT, IEND."""
 
@@ -454,7 +468,7 @@ def png(rng: random.Random, size: int = 48) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IDAT", stored_zlib(b"".join(rows)))
         + chunk(b"IEND", b"")
     )
 
