@@ -26,7 +26,7 @@ _DAY_MARK = re.compile(
     r"^---\s+(?:Log opened|Day changed)\s+\w{3}\s+(\w{3})\s+(\d{1,2})\s+(?:[\d:]+\s+)?(\d{4})"
 )
 _NAME_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
-_CHANNEL = re.compile(r"(#[\w.-]+)")
+_CHANNEL = re.compile(r"(#[^\s.#]+)")
 _ADDRESSED = re.compile(r"^([^\s:,]+)([:,])\s")
 
 

@@ -184,6 +184,7 @@ def read_export(root: str, files: dict[str, Entry], ctx: Context) -> None:
             fmt="slack",
             channel=label,
             uri_prefix=f"slack://{root}{label}",
-            path=f"{root}{folder}",
+            # Group-DM folders are named after their members; the path would name them too.
+            path=f"{root}{folder}" if folder == label or folder not in channels.label else None,
             metadata={"skipped_subtypes_in_channel": dict(skipped)} if skipped else None,
         )
