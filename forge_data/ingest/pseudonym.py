@@ -20,9 +20,16 @@ class Pseudonyms:
         key = os.environ.get(KEY_ENV, "") if key is None else key
         self._key = key.encode("utf-8")
         self._source = source
+        self._cache: dict[tuple[str, str], str] = {}  # exports repeat the same few hundred people
 
     def __call__(self, identifier: str, prefix: str = "u") -> str:
         """``u-1a2b3c4d5e6f``: ``prefix`` tells people (u) from bots (b) apart."""
+        found = self._cache.get((identifier, prefix))
+        if found is None:
+            found = self._cache[(identifier, prefix)] = self._hash(identifier, prefix)
+        return found
+
+    def _hash(self, identifier: str, prefix: str) -> str:
         msg = f"{self._source}\x00{identifier.strip().lower()}".encode("utf-8", "surrogatepass")
         digest = hmac.new(self._key, msg, hashlib.sha256).hexdigest()[:12]
         return f"{prefix}-{digest}"

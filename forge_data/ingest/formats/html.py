@@ -53,6 +53,11 @@ def _classes(el: Any) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
+def _inside_content(el: Any) -> bool:
+    # A page's own <header> (with its h1) lives inside <article> or <main>; the site's does not.
+    return any(a.tag in ("article", "main") for a in el.iterancestors() if isinstance(a.tag, str))
+
+
 def strip_boilerplate(root: Any) -> None:
     """Remove navigation, scripts and chrome in place."""
     doomed = []
@@ -62,12 +67,9 @@ def strip_boilerplate(root: Any) -> None:
                 doomed.append(el)  # comments and processing instructions
             continue
         tag = el.tag.lower()
-        inside_content = any(
-            a.tag in ("article", "main") for a in el.iterancestors() if isinstance(a.tag, str)
-        )
         if (
             tag in _DROP_TAGS
-            or (tag in ("header", "footer") and not inside_content)
+            or (tag in ("header", "footer") and not _inside_content(el))
             or (el.get("role") or "").lower() in _DROP_ROLES
             or (el.get("aria-hidden") == "true")
             or (_BOILERPLATE.search(_classes(el)) and tag not in ("html", "body", "main", "article"))

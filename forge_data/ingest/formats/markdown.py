@@ -27,9 +27,14 @@ _PERSON_KEYS = re.compile(
 )
 
 
+def _yaml_load(text: str) -> Any:
+    # libyaml's safe loader when present: the same safety, a fraction of the time.
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
     """(front matter, body, problem): a front matter that does not parse stays in the body."""
-    for pattern, load in ((_YAML_FM, yaml.safe_load), (_TOML_FM, tomllib.loads)):
+    for pattern, load in ((_YAML_FM, _yaml_load), (_TOML_FM, tomllib.loads)):
         m = pattern.match(text)
         if not m:
             continue

@@ -35,7 +35,7 @@ def test_zip_bomb_trips_from_the_directory_without_inflating(tmp_path, ingest):
     wiki.mkdir()
     write_bomb(wiki / "export.zip", {"handbook.md": PAGE})
     assert (wiki / "export.zip").stat().st_size < BOMB_BYTES // 100
-    # Warm up first: the imports and langdetect's profiles (~100 MB) are not the archive's doing.
+    # Warm up first: imports and the language model are not the archive's doing.
     (tmp_path / "warm.md").write_bytes(PAGE)
     ingest("wiki", tmp_path / "warm.md")
     tracemalloc.start()
