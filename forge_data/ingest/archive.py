@@ -20,11 +20,6 @@ from forge_data.ingest.errors import Rejected
 from forge_data.ingest.limits import Limits
 
 ARCHIVE_SUFFIXES = (".zip",)
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-
-
-def is_zip(head: bytes) -> bool:
-    return head.startswith(_ZIP_MAGIC)
 
 
 def unsafe_name(name: str) -> bool:

@@ -102,7 +102,7 @@ class Context:
                 "empty",
                 "no text left after extraction",
                 fmt=fmt,
-                size=entry.size if entry else None,
+                size=entry.size if entry and uri == entry.uri else None,
                 provenance=self._provenance(entry, fmt, provenance),
             )
             return
@@ -118,7 +118,7 @@ class Context:
                 text=text,
                 title=title,
                 language=detect_language(text),
-                created_at=created_at,
+                created_at=created_at or (entry.created_at if entry else None),
                 provenance=self._provenance(entry, fmt, provenance),
                 metadata=meta,
             )
@@ -131,7 +131,6 @@ class Context:
         *,
         language: str | None,
         metadata: dict[str, Any] | None = None,
-        created_at: datetime | None = None,
     ) -> None:
         lines = text.count("\n") + (0 if text.endswith("\n") else 1)
         self.ledger.add(
@@ -142,7 +141,7 @@ class Context:
                 text=text,
                 title=entry.name,
                 language=language,
-                created_at=created_at,
+                created_at=entry.created_at,
                 provenance=self._provenance(entry, language or "text", {"line_start": 1, "line_end": lines}),
                 metadata={**entry.metadata, **(metadata or {})},
             )

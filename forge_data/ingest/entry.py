@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import IO, Any
 
@@ -18,6 +19,7 @@ class Entry:
     provenance: dict[str, Any] = field(default_factory=dict)  # repo, commit, blob for git
     in_archive: bool = False
     metadata: dict[str, Any] = field(default_factory=dict)  # given to every record read from it
+    created_at: datetime | None = None  # git: the commit's time
 
     @property
     def name(self) -> str:

@@ -42,8 +42,10 @@ class GitRepo:
             raise IngestError(f"{path}: no such repository")
         try:
             self.git_dir = Path(self.run("rev-parse", "--absolute-git-dir").decode().strip())
-        except IngestError:
-            raise IngestError(f"{path}: not a git repository") from None
+        except IngestError as err:
+            if "not a git repository" in str(err):
+                raise IngestError(f"{path}: not a git repository") from None
+            raise  # e.g. git refusing a repository owned by another user: its own words say why
 
     @property
     def name(self) -> str:

@@ -131,7 +131,7 @@ def ingest_git(
             to_read.append(e)
     for e, (_, data) in zip(to_read, repo.blobs([e.oid for e in to_read]), strict=True):
         entry = bytes_entry(f"{repo.name}/{e.path}", e.path, data, provenance={"blob": e.oid, **prov},
-                            metadata=dict(repo_meta))  # fmt: skip
+                            metadata=dict(repo_meta), created_at=when)  # fmt: skip
         if e.mode == "120000":
             ctx.ledger.bytes += e.size
             outside = _link_escapes(e.path, data)
@@ -152,7 +152,7 @@ def ingest_git(
         except Rejected as err:
             ctx.reject_entry(entry, err.reason, err.detail)
             continue
-        ctx.code(entry, text, language=language, metadata=meta, created_at=when)
+        ctx.code(entry, text, language=language, metadata=meta)
     extra = {"head": head, "since": since, "mode": "incremental" if since else "full", "repo": repo.name,
              "licence": repo_licence, "licence_file": licence_file, "excluded_by_config": excluded}  # fmt: skip
     return deleted, extra

@@ -140,6 +140,7 @@ def test_kinds_languages_licences_and_provenance(repo, tmp_path):
     assert languages["deploy"] == "shell" and languages["Main.tsx"] == "tsx" and languages["new.go"] == "go"
     readme = recs["billing/README.md"]
     assert (readme["kind"], readme["language"], readme["title"]) == ("doc", "en", "Billing service")
+    assert readme["created_at"] == app["created_at"]  # both the commit's time
     readme_meta = meta(readme)
     assert readme_meta["licence"] == "MIT" and readme_meta["licence_source"] == "repository"
     assert readme_meta["front_matter"]["owner"].startswith("u-")  # a person's name, hashed
