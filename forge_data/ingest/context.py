@@ -17,6 +17,7 @@ from forge_data.ingest.ledger import Ledger
 from forge_data.ingest.limits import Limits
 from forge_data.ingest.natural_language import detect_language
 from forge_data.ingest.pseudonym import Pseudonyms
+from forge_data.ingest.strings import clean
 from forge_data.schema import make_record
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
@@ -95,7 +96,7 @@ class Context:
         provenance: dict[str, Any] | None = None,
     ) -> None:
         """A prose record; ``text`` carries headings as Markdown ``#`` lines."""
-        uri = uri or entry.uri
+        uri = clean(uri or entry.uri)
         if not text.strip():
             self.reject(
                 uri,

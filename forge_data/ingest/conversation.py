@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from forge_data.ingest.natural_language import detect_language
+from forge_data.ingest.strings import clean
 from forge_data.schema import make_record
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def to_record(conv: Conversation, ctx: Context) -> dict[str, Any] | None:
     return make_record(
         kind="chat",
         source=ctx.source,
-        uri=conv.uri,
+        uri=clean(conv.uri),  # the id is hashed from it: it must encode
         text=text,
         title=conv.title,
         language=detect_language("\n".join(m.text for m in messages)),

@@ -39,6 +39,8 @@ def run_reader(entry: Entry, ctx: Context, fmt: str, reader: Callable[..., None]
         ctx.reject_entry(entry, err.reason, err.detail, fmt)
     except IngestError:
         raise
+    except OSError as err:
+        ctx.reject_entry(entry, "unreadable", f"the file cannot be read ({type(err).__name__})", fmt)
     except (MemoryError, RecursionError) as err:
         ctx.reject_entry(
             entry, "parse_error", f"{fmt} reader ran out of resources ({type(err).__name__})", fmt

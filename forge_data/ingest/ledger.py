@@ -13,7 +13,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from forge_data.schema import make_quarantine, quarantine_table, record_id, records_table
+from forge_data.ingest.strings import clean
+from forge_data.schema import content_hash, make_quarantine, quarantine_table, record_id, records_table
 
 
 @dataclass
@@ -40,6 +41,13 @@ class Ledger:
         self.counters.setdefault(name, Counter())[key] += n
 
     def add(self, record: dict[str, Any]) -> None:
+        cleaned = clean(record)
+        if cleaned != record:
+            self.count("repaired_strings", "records")
+            if cleaned["text"] != record["text"]:
+                cleaned["content_hash"] = content_hash(cleaned["text"])
+                cleaned["size_bytes"] = len(cleaned["text"].encode("utf-8"))
+            record = cleaned
         if record["uri"] in self._uris:
             # Two inputs claiming one uri would give two rows one id; keep the first, account the second.
             self.reject(
@@ -63,7 +71,8 @@ class Ledger:
         size: int | None = None,
         provenance: dict[str, Any] | None = None,
     ) -> None:
-        prov = {k: v for k, v in (provenance or {}).items() if v is not None}
+        uri, detail = clean(uri), clean(detail)
+        prov = {k: clean(v) for k, v in (provenance or {}).items() if v is not None}
         prov.setdefault("source_kind", self.source_kind)
         rid = record_id(self.source, uri)
         n = 1

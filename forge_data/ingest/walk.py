@@ -16,6 +16,7 @@ from forge_data.ingest.archive import ARCHIVE_SUFFIXES, ArchiveWalker
 from forge_data.ingest.entry import Entry, Skip
 from forge_data.ingest.limits import Limits
 from forge_data.ingest.paths import selected
+from forge_data.ingest.strings import clean
 
 VCS_DIRS = {".git", ".hg", ".svn"}
 
@@ -44,14 +45,16 @@ class Walk:
     def __iter__(self) -> Iterator[Entry | Skip]:
         root = self.root
         if root.is_file():
-            yield from self._file(root, root.name)
+            yield from self._file(root, clean(root.name))
             return
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        errors: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=False):
+            yield from self._unlisted(errors)
             here = Path(dirpath)
             kept = []
             for d in sorted(dirnames):
                 p = here / d
-                rel = p.relative_to(root).as_posix()
+                rel = clean(p.relative_to(root).as_posix())
                 if d in VCS_DIRS:
                     continue  # version-control internals are not content of a wiki or chat export
                 if p.is_symlink():
@@ -62,7 +65,7 @@ class Walk:
             dirnames[:] = kept
             for name in sorted(filenames):
                 p = here / name
-                rel = p.relative_to(root).as_posix()
+                rel = clean(p.relative_to(root).as_posix())  # a name that is not UTF-8 keeps \x escapes
                 if not selected(rel, self.include, self.exclude):
                     self.excluded += 1
                     continue
@@ -70,12 +73,20 @@ class Walk:
                     yield self._link(p, rel)
                 else:
                     yield from self._file(p, rel)
+        yield from self._unlisted(errors)
+
+    def _unlisted(self, errors: list[OSError]) -> Iterator[Skip]:
+        """Folders os.walk could not list: each is accounted rather than silently missing."""
+        while errors:
+            err = errors.pop(0)
+            rel = Path(err.filename).relative_to(self.root).as_posix() if err.filename else "."
+            yield Skip(rel, rel, "unreadable", f"the folder cannot be listed ({type(err).__name__})")
 
     def _file(self, p: Path, rel: str) -> Iterator[Entry | Skip]:
         try:
             st = p.stat()
         except OSError as err:
-            yield Skip(rel, rel, "corrupt", f"cannot stat the file ({type(err).__name__})")
+            yield Skip(rel, rel, "unreadable", f"cannot stat the file ({type(err).__name__})")
             return
         if not p.is_file():
             yield Skip(rel, rel, "unsupported_format", "not a regular file")

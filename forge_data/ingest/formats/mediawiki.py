@@ -83,7 +83,14 @@ def read(entry: Entry, ctx: Context, **prov: Any) -> None:
     try:
         for page in _pages(entry):
             seen += 1
-            if found := _page(page, entry, ctx, redirects, prov):
+            try:
+                found = _page(page, entry, ctx, redirects, prov)
+            except (ValueError, TypeError) as err:  # a malformed page: one row, not the whole dump
+                ctx.reject(f"mediawiki://{entry.path}#page-{seen}", "parse_error",
+                           f"malformed page element ({type(err).__name__})", fmt="mediawiki",
+                           provenance={"path": entry.path})  # fmt: skip
+                continue
+            if found:
                 pages.append(found)
     except etree.XMLSyntaxError as err:
         if not seen:

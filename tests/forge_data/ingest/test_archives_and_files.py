@@ -151,3 +151,23 @@ def test_links_empty_huge_and_excluded_files(tmp_path, ingest):
     assert result.stats["inputs"] == 8
     assert "Not part of the wiki" not in result.records.column("text").to_pylist()[0]
     assert meta(rows(result)["page.md"])["title"] == "Handbook"
+
+
+def test_strings_arrow_cannot_store_are_repaired_not_fatal(tmp_path, ingest):
+    chat = tmp_path / "slack"
+    (chat / "general").mkdir(parents=True)
+    (chat / "channels.json").write_text('[{"id": "C1", "name": "general"}]')
+    # A lone surrogate escape, as broken emoji handling leaves in real exports.
+    (chat / "general/2024-01-01.json").write_text(
+        '[{"type": "message", "user": "U1", "text": "ship it \\ud83d now", "ts": "1704100000.1"}]'
+    )
+    result = ingest("chat", chat)
+    assert result.records.column("text").to_pylist()[0].endswith("ship it \ufffd now")
+    assert result.stats["repaired_strings"] == {"records": 1}
+
+    wiki = tmp_path / "wiki"
+    wiki.mkdir()
+    os.close(os.open(bytes(wiki) + b"/caf\xe9.md", os.O_CREAT | os.O_WRONLY))  # a Latin-1 file name
+    with open(bytes(wiki) + b"/caf\xe9.md", "wb") as fh:
+        fh.write(PAGE)
+    assert list(rows(ingest("wiki", wiki))) == ["caf\\xe9.md"]

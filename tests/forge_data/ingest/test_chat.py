@@ -340,3 +340,14 @@ def test_irc_log_days_events_and_addressing(tmp_path, ingest):
     assert recs["irc://#ops.2024-01-05.log#2024-01-06"]["turns"][0]["speaker"] == bob
     assert reasons(result) == {"notes.txt": "unsupported_format"}
     assert_no_names(result)
+
+
+def test_broken_unicode_in_a_channel_name_does_not_lose_the_export(tmp_path, ingest):
+    # "\ud800" is valid JSON but a lone surrogate in Python, which Arrow cannot store.
+    (tmp_path / "export.jsonl").write_text(
+        '{"type": "version", "version": 1}\n'
+        '{"type": "post", "post": {"team": "acme", "channel": "ops\\ud800", "user": "dana",'
+        ' "message": "hello there, team", "create_at": 1709287200000}}\n'
+    )
+    result = ingest("chat", tmp_path)
+    assert list(rows(result)) == ["mattermost://acme/ops\ufffd/2024-03-01"]

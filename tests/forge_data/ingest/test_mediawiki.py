@@ -125,3 +125,12 @@ def test_wikitext_reduction():
     assert cats == ["Ops"]
     assert redirect_target("#REDIRECT [[Main_Page#History]]") == "Main Page"
     assert redirect_target("Just text") is None
+
+
+def test_malformed_page_is_one_row_not_the_whole_dump(tmp_path, ingest):
+    good = page("Good", 0, 1, [(1, "2024-01-01T00:00:00Z", "Fine page.")])
+    bad = page("Bad", 0, 2, [(2, "2024-01-01T00:00:00Z", "Broken.")]).replace("<ns>0</ns>", "<ns>main</ns>")
+    (tmp_path / "w.xml").write_text(export("0.11", [bad, good]))
+    result = ingest("wiki", tmp_path)
+    assert reasons(result) == {"mediawiki://w.xml#page-1": "parse_error"}
+    assert list(rows(result)) == ["mediawiki://w.xml/Good"]
