@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from forge_data.ingest.strings import clean
+from forge_data.ingest.strings import clean, token
 from forge_data.schema import content_hash, make_quarantine, quarantine_table, record_id, records_table
 
 
@@ -38,7 +38,7 @@ class Ledger:
 
     def count(self, name: str, key: str, n: int = 1) -> None:
         """Add to a named breakdown (encodings, skipped chat subtypes, ...) reported in stats."""
-        self.counters.setdefault(name, Counter())[key] += n
+        self.counters.setdefault(name, Counter())[token(key)] += n
 
     def add(self, record: dict[str, Any]) -> None:
         cleaned = clean(record)

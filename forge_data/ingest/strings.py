@@ -29,3 +29,12 @@ def clean(value: Any) -> Any:
     if isinstance(value, list):
         return [clean(v) for v in value]
     return value
+
+
+_NOT_TOKEN = re.compile(r"[^A-Za-z0-9_.:-]")
+
+
+def token(value: Any) -> str:
+    """A value from an export (a subtype, a line type) made fit to be a metadata key: it may
+    be anything the export says, so it is cut to a short run of safe characters."""
+    return _NOT_TOKEN.sub("_", str(value))[:60] or "_"

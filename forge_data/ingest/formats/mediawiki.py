@@ -157,7 +157,7 @@ def _page(page: Any, entry: Entry, ctx: Context, redirects: list, prov: dict) ->
         redirects.append((title, target.replace("_", " "), page_id, uri))
         return None
     if _text(rev, "model") not in _TEXT_MODELS:
-        ctx.reject(uri, "unsupported_format", f"content model {_text(rev, 'model')} is not wikitext",
+        ctx.reject(uri, "unsupported_format", "the page's content model is not wikitext",
                    fmt="mediawiki", size=size, provenance=revision)  # fmt: skip
         return None
     if size > ctx.limits.max_file_bytes:

@@ -20,6 +20,7 @@ from forge_data.ingest.context import Context
 from forge_data.ingest.conversation import Message, emit_channel
 from forge_data.ingest.dispatch import admit
 from forge_data.ingest.entry import Entry
+from forge_data.ingest.strings import token
 
 # Export files that describe the workspace: (channel kind, whether folders are named by id).
 META_FILES = {"channels.json": ("public", False), "groups.json": ("private", False),
@@ -174,7 +175,7 @@ def read_export(root: str, files: dict[str, Entry], ctx: Context) -> None:
                                fmt="slack", provenance={"path": entry.path, "channel": label})  # fmt: skip
                     continue
                 if msg is None:
-                    skipped[str(raw.get("subtype"))] += 1
+                    skipped[token(raw.get("subtype"))] += 1
                 elif msg.key not in keys:
                     keys.add(msg.key)
                     messages.append(msg)

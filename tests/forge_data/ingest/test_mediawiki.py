@@ -58,6 +58,7 @@ def test_latest_revision_redirects_and_namespaces(tmp_path, ingest):
             page("Old name", 0, 4, [(14, "2024-01-02T00:00:00Z", "#redirect [[Gone page]]")]),
             page("Template:Infobox", 10, 5, [(15, "2024-01-02T00:00:00Z", "{{{owner}}}")]),
             page("Hidden", 0, 6, []),
+            page("Limits", 0, 8, [(18, "2024-01-02T00:00:00Z", '{"max": 3}')]).replace("wikitext", "json"),
         ],
     )
     (tmp_path / "ops.xml").write_text(dump.replace("<page><title>Hidden</title><ns>0</ns><id>6</id></page>",
@@ -72,6 +73,7 @@ def test_latest_revision_redirects_and_namespaces(tmp_path, ingest):
         "mediawiki://ops.xml/Old_name": "redirect",
         "mediawiki://ops.xml/Template:Infobox": "skipped_namespace",
         "mediawiki://ops.xml/Hidden": "empty",
+        "mediawiki://ops.xml/Limits": "unsupported_format",
     }
     recs = rows(result)
     billing = recs["mediawiki://ops.xml/Billing"]
