@@ -8,6 +8,8 @@ exception type only, since exception messages may quote the input.
 from __future__ import annotations
 
 import logging
+import zipfile
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +41,10 @@ def run_reader(entry: Entry, ctx: Context, fmt: str, reader: Callable[..., None]
         ctx.reject_entry(entry, err.reason, err.detail, fmt)
     except IngestError:
         raise
+    except (zipfile.BadZipFile, zlib.error, EOFError) as err:
+        # Raised while reading an archive member: a CRC or size that does not match what
+        # the archive declared (a lying bomb ends here), or a damaged stream.
+        ctx.reject_entry(entry, "corrupt", f"archive member is damaged ({type(err).__name__})", fmt)
     except OSError as err:
         ctx.reject_entry(entry, "unreadable", f"the file cannot be read ({type(err).__name__})", fmt)
     except (MemoryError, RecursionError) as err:

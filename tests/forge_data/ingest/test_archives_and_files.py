@@ -171,3 +171,21 @@ def test_strings_arrow_cannot_store_are_repaired_not_fatal(tmp_path, ingest):
     with open(bytes(wiki) + b"/caf\xe9.md", "wb") as fh:
         fh.write(PAGE)
     assert list(rows(ingest("wiki", wiki))) == ["caf\\xe9.md"]
+
+
+def test_member_lying_about_its_size_is_cut_off_and_corrupt(tmp_path, ingest):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("liar.md", PAGE * 2000)  # 150 kB that will claim to be 100 bytes
+        zf.writestr("honest.md", PAGE)
+    data = bytearray(buf.getvalue())
+    at = data.find(b"PK\x01\x02")
+    while at != -1:  # central directory: uncompressed size at offset 24
+        name_len = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + name_len] == b"liar.md":
+            data[at + 24 : at + 28] = (100).to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    (tmp_path / "a.zip").write_bytes(bytes(data))
+    result = ingest("wiki", tmp_path / "a.zip")
+    assert reasons(result) == {"a.zip!/liar.md": "corrupt"}
+    assert list(rows(result)) == ["a.zip!/honest.md"]
