@@ -22,8 +22,9 @@ def ingest_source(
     """Read ``source`` into records and quarantine rows; ``inputs == records + quarantined``.
 
     ``since`` (git only) is the last ingested commit: only files changed after it are
-    read, and ``result.deleted`` lists the uris removed since. ``limits`` overrides the
-    archive and size limits (``max_file_bytes`` defaults to the source's own setting).
+    read, and ``result.deleted`` lists the uris removed since. ``limits`` replaces the
+    archive and size limits as a whole; without it they are the defaults with the
+    source's own ``max_file_bytes``.
 
     Raises :class:`IngestError` when the source as a whole cannot be read.
     """
