@@ -1,0 +1,1 @@
+"""One reader per export format; each turns entries into records through the source's Context."""
