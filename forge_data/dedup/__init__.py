@@ -1,0 +1,24 @@
+"""Exact and MinHash near-duplicate removal, in memory, spilled to disk, or against a shared index.
+
+Public API::
+
+    deduplicate(records, cfg, *, index=None) -> DedupResult
+    new_index(cfg) / LshIndex.load(folder) / index.save(folder)   # incremental runs
+    RedisIndex(url, cfg, namespace)                               # several workers, one index
+    signatures(texts, shingle_cfg, num_perm, seed)                # datasketch-compatible MinHash
+"""
+
+from forge_data.dedup.index import LshIndex
+from forge_data.dedup.pipeline import DedupResult, deduplicate, index_params, new_index
+from forge_data.dedup.signatures import lsh_params, signatures, to_lean_minhash
+
+__all__ = [
+    "DedupResult",
+    "LshIndex",
+    "deduplicate",
+    "index_params",
+    "lsh_params",
+    "new_index",
+    "signatures",
+    "to_lean_minhash",
+]
