@@ -4,17 +4,19 @@ Public API::
 
     deduplicate(records, cfg, *, index=None) -> DedupResult
     new_index(cfg) / LshIndex.load(folder) / index.save(folder)   # incremental runs
-    RedisIndex(url, cfg, namespace)                               # several workers, one index
+    RedisIndex.for_config(url, cfg, namespace)                    # several workers, one index
     signatures(texts, shingle_cfg, num_perm, seed)                # datasketch-compatible MinHash
 """
 
 from forge_data.dedup.index import LshIndex
 from forge_data.dedup.pipeline import DedupResult, deduplicate, index_params, new_index
+from forge_data.dedup.redis_index import RedisIndex
 from forge_data.dedup.signatures import lsh_params, signatures, to_lean_minhash
 
 __all__ = [
     "DedupResult",
     "LshIndex",
+    "RedisIndex",
     "deduplicate",
     "index_params",
     "lsh_params",
