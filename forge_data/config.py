@@ -86,7 +86,16 @@ class DedupConfig(_Section):
     code_shingles: ShingleConfig = ShingleConfig(unit="token", size=5)
     keep: Literal["longest", "newest", "source_priority"] = "longest"
     source_priority: list[str] = Field(default_factory=list, description="With keep=source_priority.")
-    verify: bool = Field(True, description="Confirm LSH candidates by estimated Jaccard >= threshold.")
+    verify: Literal["exact", "signature", "none"] = Field(
+        "exact",
+        description="Confirm LSH candidates in a batch by exact shingle Jaccard, by the signatures' estimate, "
+        "or not at all. Matches against a saved index use the estimate (it keeps signatures, not shingles).",
+    )
+    lsh_weights: tuple[float, float] = Field(
+        (0.1, 0.9),
+        description="False-positive and false-negative weights for choosing bands and rows; verification "
+        "removes false positives, so missing duplicates is weighted higher.",
+    )
     memory_budget_mb: float = Field(
         1024, gt=0, description="Above this, signatures and bands spill to Parquet in work_dir."
     )
@@ -94,6 +103,13 @@ class DedupConfig(_Section):
     max_example_clusters: int = Field(5, ge=0, description="Example clusters (ids and uris) in the stats.")
     unit_threshold: float = Field(0.85, gt=0, lt=1, description="Near-duplicate threshold for code units.")
     min_unit_lines: int = Field(3, ge=1, description="Shorter units are not compared across repositories.")
+
+    @field_validator("lsh_weights")
+    @classmethod
+    def _weights(cls, w: tuple[float, float]) -> tuple[float, float]:
+        if min(w) < 0 or abs(sum(w) - 1) > 1e-9:
+            raise ValueError("lsh_weights must be two non-negative numbers that sum to 1")
+        return w
 
 
 class CodeConfig(_Section):

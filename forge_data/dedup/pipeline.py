@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from forge_data.config import DedupConfig
-from forge_data.dedup.candidates import near_components
+from forge_data.dedup.candidates import ExactJaccard, near_components
 from forge_data.dedup.index import ClusterProbe, IndexParams, LshIndex
 from forge_data.dedup.keep import keepers, preference
 from forge_data.dedup.normalize import exact_key, normalize
@@ -36,7 +36,7 @@ class DedupResult:
 
 
 def index_params(cfg: DedupConfig) -> IndexParams:
-    bands, rows = lsh_params(cfg.threshold, cfg.num_perm)
+    bands, rows = lsh_params(cfg.threshold, cfg.num_perm, tuple(cfg.lsh_weights))
     return IndexParams(
         num_perm=cfg.num_perm,
         seed=cfg.seed,
@@ -112,7 +112,7 @@ def deduplicate(records: pa.Table, cfg: DedupConfig | None = None, *, index=None
         exact_rep[i] = first_of.setdefault(key, i) if cfg.exact else i
     reps = np.flatnonzero(exact_rep == np.arange(n))
 
-    bands, rows = lsh_params(cfg.threshold, cfg.num_perm)
+    bands, rows = lsh_params(cfg.threshold, cfg.num_perm, tuple(cfg.lsh_weights))
     near_stats: dict[str, Any] = {"candidate_pairs": 0, "verified_pairs": 0}
     uf = UnionFind(n)
     uf.union(np.arange(n), exact_rep)
@@ -121,7 +121,10 @@ def deduplicate(records: pa.Table, cfg: DedupConfig | None = None, *, index=None
         store = _signature_store(texts, is_code, reps, cfg, bands, rows)
     try:
         if cfg.near and store is not None:
-            rep_uf, near_stats = near_components(store, bands, cfg.threshold, cfg.verify)
+            verifier = ExactJaccard(texts, is_code, reps, cfg) if cfg.verify == "exact" else store
+            rep_uf, near_stats = near_components(
+                store, bands, cfg.threshold, verifier if cfg.verify != "none" else None
+            )
             uf.union(reps, reps[rep_uf.roots()])
         root = uf.roots()
         keep_row = keepers(root, preference(records, cfg))
@@ -168,7 +171,7 @@ def _resolve(index, cfg, ids, keys, reps, root, keep_row, store) -> dict[int, An
             )
         )
         keeper_rows.append(k)
-    results = index.resolve(probes, cfg.threshold, cfg.verify)
+    results = index.resolve(probes, cfg.threshold, cfg.verify != "none")
     return {k: m for k, m in zip(keeper_rows, results, strict=True) if m is not None}
 
 

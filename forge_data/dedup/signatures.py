@@ -21,6 +21,7 @@ EMPTY = np.uint32(0xFFFFFFFF)
 SCHEME = "affine32"
 # Shingles per matrix chunk: a chunk's (rows x num_perm) uint32 block stays in cache.
 _CHUNK = 4096
+_BATCH_CHARS = 1 << 18
 
 
 @lru_cache(maxsize=16)
@@ -32,11 +33,11 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=64)
-def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) from datasketch's own optimiser (equal false-positive/negative weights)."""
+def lsh_params(threshold: float, num_perm: int, weights: tuple[float, float] = (0.5, 0.5)) -> tuple[int, int]:
+    """(bands, rows) from datasketch's own optimiser, for (false-positive, false-negative) weights."""
     from datasketch.lsh import _optimal_param
 
-    return _optimal_param(threshold, num_perm, 0.5, 0.5)
+    return _optimal_param(threshold, num_perm, weights[0], weights[1])
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -72,7 +73,21 @@ def signatures_from_shingles(sh: Shingles, num_perm: int, seed: int) -> np.ndarr
 
 
 def signatures(texts: list[str], shingle_cfg: ShingleConfig, num_perm: int, seed: int) -> np.ndarray:
-    return signatures_from_shingles(batch_shingles(texts, shingle_cfg), num_perm, seed)
+    """(len(texts), num_perm) signatures, computed over batches of about ``_BATCH_CHARS`` characters.
+
+    Shingling holds several 8-byte arrays per input byte, so batching bounds its memory (and
+    keeps the arrays cache-friendly) whatever the corpus size.
+    """
+    out = np.empty((len(texts), num_perm), dtype=np.uint32)
+    lo = 0
+    while lo < len(texts):
+        hi, size = lo, 0
+        while hi < len(texts) and (hi == lo or size + len(texts[hi]) <= _BATCH_CHARS):
+            size += len(texts[hi])
+            hi += 1
+        out[lo:hi] = signatures_from_shingles(batch_shingles(texts[lo:hi], shingle_cfg), num_perm, seed)
+        lo = hi
+    return out
 
 
 def has_shingles(sigs: np.ndarray) -> np.ndarray:

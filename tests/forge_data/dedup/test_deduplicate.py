@@ -75,7 +75,7 @@ def test_kind_picks_code_or_prose_shingles():
     a = "total = price * qty + tax"
     b = "total = price * qty + taxes"
     cfg = DedupConfig(
-        threshold=0.5,
+        threshold=0.6,  # word 5-grams share 2 of 4 shingles (0.5); char 3-grams about 0.9
         prose_shingles=ShingleConfig(unit="word", size=5),
         code_shingles=ShingleConfig(unit="char", size=3),
     )

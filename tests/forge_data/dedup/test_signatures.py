@@ -64,3 +64,25 @@ def test_lsh_params_are_datasketchs_and_lean_minhashes_work_in_its_lsh():
     own = MinHash(num_perm=128, seed=1, hashfunc=ShingleHasher())
     own.update_batch(shingle_tuples(texts[0], ShingleConfig()))
     assert own.jaccard(query) == pytest.approx(float((sigs[0] == sigs[-1]).mean()))
+
+
+def test_exact_verifier_gives_the_exact_shingle_jaccard():
+    from forge_data.config import DedupConfig
+    from forge_data.dedup.candidates import ExactJaccard
+
+    rng = random.Random(4)
+    vocab = vocabulary(rng)
+    base = document(rng, vocab, 80)
+    texts = [
+        " ".join(base),
+        " ".join(edit(rng, base, 0.05, vocab)),
+        "def f(x): return x",
+        "def f(y): return y",
+    ]
+    is_code = np.array([False, False, True, True])
+    cfg = DedupConfig()
+    verifier = ExactJaccard(texts, is_code, np.arange(4), cfg)
+    got = verifier.similarity(np.array([0, 2]), np.array([1, 3]))
+    for k, (i, j, shingles) in enumerate([(0, 1, cfg.prose_shingles), (2, 3, cfg.code_shingles)]):
+        a, b = set(shingle_tuples(texts[i], shingles)), set(shingle_tuples(texts[j], shingles))
+        assert got[k] == pytest.approx(len(a & b) / len(a | b))
