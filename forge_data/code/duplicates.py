@@ -23,6 +23,7 @@ def find_duplicate_units(units: pa.Table, cfg: DedupConfig | None = None) -> tup
     Units that are not compared (classes, short units) are their own cluster.
     """
     from forge_data.dedup import deduplicate
+    from forge_data.dedup.pipeline import set_columns
 
     cfg = cfg or DedupConfig()
     n = units.num_rows
@@ -55,14 +56,15 @@ def find_duplicate_units(units: pa.Table, cfg: DedupConfig | None = None) -> tup
         members[c].append(i)
     cross = {c for c, rows in members.items() if len({sources[i] for i in rows}) > 1}
     cross_repo = [c in cross for c in cluster]
-    table = units
-    for name, values, typ in (
-        ("cluster_id", cluster, pa.string()),
-        ("duplicate_of", dup_of, pa.string()),
-        ("dup_type", dup_type, pa.string()),
-        ("cross_repo", cross_repo, pa.bool_()),
-    ):
-        table = table.append_column(pa.field(name, typ), pa.array(values, typ))
+    table = set_columns(
+        units,
+        [
+            ("cluster_id", cluster, pa.string()),
+            ("duplicate_of", dup_of, pa.string()),
+            ("dup_type", dup_type, pa.string()),
+            ("cross_repo", cross_repo, pa.bool_()),
+        ],
+    )
     dup_clusters = {c: rows for c, rows in members.items() if len(rows) > 1}
     examples = sorted(cross, key=lambda c: (-len(members[c]), c))[: cfg.max_example_clusters]
     uris, qnames = units.column("uri").to_pylist(), units.column("qualified_name").to_pylist()

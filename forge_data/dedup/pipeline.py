@@ -196,14 +196,22 @@ def _annotate(records, ids, keys, keep_row, matches) -> tuple[pa.Table, dict[str
             exact += 1
         else:
             near += 1
-    table = records
-    for name, values, typ in (
-        ("cluster_id", cluster, pa.string()),
-        ("duplicate_of", dup_of, pa.string()),
-        ("keep", keep, pa.bool_()),
-        ("dup_type", dup_type, pa.string()),
-    ):
+    table = set_columns(
+        records,
+        [
+            ("cluster_id", cluster, pa.string()),
+            ("duplicate_of", dup_of, pa.string()),
+            ("keep", keep, pa.bool_()),
+            ("dup_type", dup_type, pa.string()),
+        ],
+    )
+    return table, {"exact_duplicates": exact, "near_duplicates": near}
+
+
+def set_columns(table: pa.Table, columns: list[tuple[str, list, pa.DataType]]) -> pa.Table:
+    """``table`` with each (name, values, type) appended, replacing a column of that name."""
+    for name, values, typ in columns:
         if name in table.column_names:
             table = table.drop_columns([name])
         table = table.append_column(pa.field(name, typ), pa.array(values, typ))
-    return table, {"exact_duplicates": exact, "near_duplicates": near}
+    return table
