@@ -12,8 +12,8 @@ Prints one JSON line: seconds (the four stages), peak RSS, documents kept and re
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
-import resource
 import shutil
 import time
 from pathlib import Path
@@ -80,21 +80,18 @@ def main() -> None:
         ],
     )
     seconds = time.perf_counter() - started
-    count = lambda folder: sum(  # noqa: E731
-        sum(1 for _ in __import__("gzip").open(p, "rt")) for p in (work / folder).glob("*.jsonl.gz")
+
+    def count(folder: str) -> int:
+        return sum(sum(1 for _ in gzip.open(p, "rt")) for p in (work / folder).glob("*.jsonl.gz"))
+
+    # VmHWM, not ru_maxrss: the latter would count the parent's memory image across exec.
+    hwm = next(
+        line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:")
     )
-    peak = max(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-    )
+    peak = int(hwm.split()[1]) / 1024
     print(
         json.dumps(
-            {
-                "seconds": seconds,
-                "peak_rss_mb": peak / 1024,
-                "kept": count("kept"),
-                "removed": count("removed"),
-            }
+            {"seconds": seconds, "peak_rss_mb": peak, "kept": count("kept"), "removed": count("removed")}
         )
     )
 

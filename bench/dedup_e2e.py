@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import time
 
 
@@ -24,6 +23,7 @@ def main() -> None:
     import datasketch  # noqa: F401  (imported before the clock starts, like the peer's imports)
     import pyarrow.json as pj
 
+    from bench.dedup_speed import peak_rss_mb
     from forge_data.cli.common import write_rows
     from forge_data.config import DedupConfig
     from forge_data.dedup import deduplicate
@@ -35,7 +35,7 @@ def main() -> None:
     kept = result.table.filter(result.table.column("keep"))
     write_rows(kept.select(table.column_names), args.output)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     s = result.stats
     print(json.dumps({"seconds": seconds, "peak_rss_mb": peak, "kept": s["kept"], "duplicates": s["duplicates"],
                       "spilled": s["spilled"], "dedup_seconds": s["seconds"]}))  # fmt: skip

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from forge_data.config import DedupConfig
+from forge_data.dedup.keep import to_numpy
 
 
 def find_duplicate_units(units: pa.Table, cfg: DedupConfig | None = None) -> tuple[pa.Table, dict[str, Any]]:
@@ -27,10 +28,8 @@ def find_duplicate_units(units: pa.Table, cfg: DedupConfig | None = None) -> tup
 
     cfg = cfg or DedupConfig()
     n = units.num_rows
-    lines = (
-        pc.subtract(units.column("line_end"), units.column("line_start")).to_numpy(zero_copy_only=False) + 1
-    )
-    is_fn = np.isin(units.column("unit_type").to_numpy(zero_copy_only=False), ["function", "method"])
+    lines = to_numpy(pc.subtract(units.column("line_end"), units.column("line_start"))) + 1
+    is_fn = np.isin(to_numpy(units.column("unit_type")), ["function", "method"])
     compared = np.flatnonzero(is_fn & (lines >= cfg.min_unit_lines))
     ids = units.column("id").to_pylist()
     cluster, dup_of, dup_type = list(ids), [None] * n, [None] * n

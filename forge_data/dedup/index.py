@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from forge_data.dedup.keep import to_numpy
 from forge_data.dedup.signatures import band_fingerprints
 
 INDEX_FORMAT = 1
@@ -220,5 +221,5 @@ class LshIndex:
             index.sigs = (
                 np.frombuffer(sig.buffers()[1], np.uint32).reshape(len(sig), index.params.num_perm).copy()
             )
-        index.valid = table.column("has_shingles").to_numpy(zero_copy_only=False).astype(bool)
+        index.valid = to_numpy(table.column("has_shingles")).astype(bool)
         return index

@@ -9,6 +9,23 @@ import pyarrow.compute as pc
 from forge_data.config import DedupConfig
 
 
+def to_numpy(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A column as numpy without pyarrow's ``to_numpy``, which imports pandas (a second of start-up).
+
+    Fixed-width columns are read from their data buffer (bools via uint8; nulls must be filled
+    first); other types go through Python objects.
+    """
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    if pa.types.is_boolean(col.type):
+        return to_numpy(pc.cast(col, pa.uint8())).astype(bool)
+    if col.null_count or not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
+        return np.array(col.to_pylist())
+    name = str(col.type)
+    dtype = np.dtype({"halffloat": "float16", "float": "float32", "double": "float64"}.get(name, name))
+    return np.frombuffer(col.buffers()[1], dtype=dtype, count=len(col) + col.offset)[col.offset :]
+
+
 def _column(records: pa.Table, name: str) -> pa.ChunkedArray | None:
     return records.column(name) if name in records.column_names else None
 
@@ -16,10 +33,8 @@ def _column(records: pa.Table, name: str) -> pa.ChunkedArray | None:
 def _sizes(records: pa.Table) -> np.ndarray:
     col = _column(records, "size_bytes")
     if col is not None and not col.null_count:
-        return col.to_numpy().astype(np.int64)
-    return pc.binary_length(
-        pc.cast(records.column("text"), pa.large_string()).cast(pa.large_binary())
-    ).to_numpy()
+        return to_numpy(col).astype(np.int64)
+    return to_numpy(pc.binary_length(records.column("text"))).astype(np.int64)
 
 
 def _created(records: pa.Table) -> np.ndarray:
@@ -31,7 +46,7 @@ def _created(records: pa.Table) -> np.ndarray:
     else:
         return np.zeros(records.num_rows, np.int64)
     # Unknown creation time sorts as oldest.
-    return pc.fill_null(col, np.iinfo(np.int64).min).to_numpy()
+    return to_numpy(pc.fill_null(col, np.iinfo(np.int64).min))
 
 
 def _source_rank(records: pa.Table, priority: list[str]) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from forge_data.dedup.keep import to_numpy
 from forge_data.dedup.signatures import band_fingerprints, has_shingles
 
 
@@ -84,7 +85,7 @@ class SpilledSignatures:
 
     def band(self, j: int) -> np.ndarray:
         parts = [
-            pq.read_table(self.dir / f"bands-{k:06d}.parquet", columns=[f"b{j}"]).column(0).to_numpy()
+            to_numpy(pq.read_table(self.dir / f"bands-{k:06d}.parquet", columns=[f"b{j}"]).column(0))
             for k in range(len(self.bounds))
         ]
         return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
