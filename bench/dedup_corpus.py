@@ -36,7 +36,7 @@ def chunks(text: str, size: int) -> list[str]:
     return out
 
 
-def documents(count: int, size: int = 1000, seed: int = 0) -> list[tuple[str, str]]:
+def documents(count: int, size: int = 1000, seed: int = 0, min_words: int = 20) -> list[tuple[str, str]]:
     """``count`` (uri, text) pairs of about ``size`` bytes, sampled across the installed files."""
     docs: list[tuple[str, str]] = []
     for path in source_files():
@@ -45,7 +45,7 @@ def documents(count: int, size: int = 1000, seed: int = 0) -> list[tuple[str, st
         except (UnicodeDecodeError, OSError):
             continue
         for i, chunk in enumerate(chunks(text, size)):
-            if len(chunk.split()) >= 20:
+            if len(chunk.split()) >= min_words:
                 docs.append((f"{path.name}#{i}", chunk))
     rng = random.Random(seed)
     rng.shuffle(docs)

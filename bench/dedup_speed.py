@@ -119,9 +119,12 @@ def main() -> None:
     }
     report["signatures"] = signature_speed(texts, args.loop_docs, args.rounds)
 
+    from forge_data.config import DedupConfig
     from forge_data.dedup.signatures import lsh_params
 
-    bands, rows = lsh_params(0.8, 128)
+    # The peer gets the bands and rows Forge itself uses at this threshold.
+    cfg = DedupConfig(threshold=0.8, num_perm=128)
+    bands, rows = lsh_params(cfg.threshold, cfg.num_perm, tuple(cfg.lsh_weights))
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         with corpus.open("w") as fh:
