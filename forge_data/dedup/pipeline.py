@@ -25,7 +25,7 @@ from forge_data.dedup.signatures import lsh_params, signatures
 from forge_data.dedup.sigstore import MemorySignatures, SpilledSignatures
 from forge_data.dedup.unionfind import UnionFind
 
-# Working bytes per signed text beyond its signature and band fingerprints (sorting, masks).
+# Multiplier on a signed text's signature + fingerprint bytes for the working copies (sorting, masks).
 _OVERHEAD = 3
 
 

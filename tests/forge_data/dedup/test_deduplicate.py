@@ -127,7 +127,8 @@ def test_stats_examples_name_ids_and_uris_only():
     assert "same text" not in repr(result.stats)
 
 
-def test_spilled_path_gives_the_in_memory_result():
+@pytest.mark.parametrize("verify", ["exact", "signature"])
+def test_spilled_path_gives_the_in_memory_result(verify):
     rng = random.Random(5)
     vocab = vocabulary(rng)
     base = [document(rng, vocab, 150) for _ in range(150)]
@@ -136,8 +137,8 @@ def test_spilled_path_gives_the_in_memory_result():
         " ".join(edit(rng, base[i], rng.choice([0.0, 0.01, 0.03, 0.06]), vocab)) for i in range(0, 150, 2)
     ]
     table = records(texts)
-    in_memory = deduplicate(table, DedupConfig())
-    spilled = deduplicate(table, DedupConfig(memory_budget_mb=0.02))
+    in_memory = deduplicate(table, DedupConfig(verify=verify))
+    spilled = deduplicate(table, DedupConfig(verify=verify, memory_budget_mb=0.02))
     assert not in_memory.stats["spilled"] and spilled.stats["spilled"]
     assert in_memory.table.equals(spilled.table)
     for key in ("kept", "exact_duplicates", "near_duplicates", "candidate_pairs", "verified_pairs"):
@@ -169,3 +170,17 @@ def test_empty_input():
         pa.table({"id": pa.array([], pa.string()), "text": pa.array([], pa.string())}), DedupConfig()
     )
     assert result.stats["inputs"] == 0 and result.table.num_rows == 0
+
+
+def test_verification_modes():
+    rng = random.Random(2)
+    vocab = vocabulary(rng)
+    base = [document(rng, vocab, 100) for _ in range(30)]
+    texts = [" ".join(w) for w in base] + [" ".join(edit(rng, w, 0.02, vocab)) for w in base[:10]]
+    table = records(texts)
+    exact = deduplicate(table, DedupConfig(verify="exact"))
+    unverified = deduplicate(table, DedupConfig(verify="none"))
+    assert unverified.stats["verified_pairs"] == unverified.stats["candidate_pairs"]
+    assert exact.stats["verified_pairs"] <= exact.stats["candidate_pairs"]
+    # Without verification every band collision joins, so nothing exact verification keeps apart joins less.
+    assert unverified.stats["duplicates"] >= exact.stats["duplicates"] > 0
