@@ -91,16 +91,32 @@ def _token_bounds(cls: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def _token_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """sum(byte[s + j] + 1) * BASE**j over each token, mod 2**64, then mixed."""
-    n = buf.size
+_POWER_CACHE_MAX = 1 << 21  # positions; two uint64 tables of 16 MB at most
+_powers_cache: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**i and BASE**-i mod 2**64 for i < n (cached up to a bound: batches reuse them)."""
+    global _powers_cache
+    if _powers_cache is not None and _powers_cache[0].size >= n:
+        return _powers_cache[0][:n], _powers_cache[1][:n]
+    size = min(max(n, 1 << 16), _POWER_CACHE_MAX) if n <= _POWER_CACHE_MAX else n
     with np.errstate(over="ignore"):
-        powers = np.full(n, _BASE, dtype=_U64)
+        powers = np.full(size, _BASE, dtype=_U64)
         powers[0] = 1
         powers = np.cumprod(powers, dtype=_U64)
-        inv = np.full(n, _BASE_INV, dtype=_U64)
+        inv = np.full(size, _BASE_INV, dtype=_U64)
         inv[0] = 1
         inv = np.cumprod(inv, dtype=_U64)
+    if size <= _POWER_CACHE_MAX:
+        _powers_cache = (powers, inv)
+    return powers[:n], inv[:n]
+
+
+def _token_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """sum(byte[s + j] + 1) * BASE**j over each token, mod 2**64, then mixed."""
+    powers, inv = _powers(buf.size)
+    with np.errstate(over="ignore"):
         prefix = np.concatenate(([_U64(0)], np.cumsum((buf.astype(_U64) + _U64(1)) * powers, dtype=_U64)))
         raw = (prefix[ends] - prefix[starts]) * inv[starts]
     return fmix64(raw)

@@ -20,7 +20,7 @@ from forge_data.dedup.shingles import Shingles, batch_shingles
 EMPTY = np.uint32(0xFFFFFFFF)
 SCHEME = "affine32"
 # Shingles per matrix chunk: a chunk's (rows x num_perm) uint32 block stays in cache.
-_CHUNK = 4096
+_CHUNK = 1024
 _BATCH_CHARS = 1 << 18
 
 
