@@ -80,7 +80,7 @@ def extract_units(records: pa.Table, cfg: CodeConfig | None = None) -> tuple[pa.
     blocks, block_errors, unsupported_blocks = Counter(), Counter(), Counter()
     error_files: list[str] = []
     md_docs = 0
-    for rec in records.select(names).to_pylist():
+    for rec in records.select(names).to_pylist() if cfg.units else []:
         text = rec.get("text") or ""
         kind = rec.get("kind")
         if kind == "code":

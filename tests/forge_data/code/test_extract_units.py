@@ -93,3 +93,12 @@ def test_unit_ids_are_stable_and_hashes_follow_content():
     assert a.column("id").to_pylist() == b.column("id").to_pylist()
     other, _ = extract_units(records_table([_code("python", "def f():\n    return 2\n")]))
     assert a.column("content_hash")[0] != other.column("content_hash")[0]
+
+
+def test_units_can_be_switched_off():
+    from forge_data.config import CodeConfig
+
+    units, stats = extract_units(
+        records_table([_code("python", "def f():\n    return 1\n")]), CodeConfig(units=False)
+    )
+    assert units.num_rows == 0 and stats["units"] == 0 and units.schema == UNIT_SCHEMA
