@@ -56,6 +56,8 @@ _DIGIT = regex.compile(r"\d")
 _NAME_RUN = regex.compile(rf"(?<![\w@.])(?:{NAME_WORD})(?:[ \t]+(?:{NAME_WORD}))*(?![\w@])")
 _NAME_PART = regex.compile(NAME_WORD)
 # A lower-case word of prose; not part of an address, handle or identifier (lars.berg@, notify_lars).
+_NAME_BEFORE_AND = regex.compile(rf"(?<![\w@.])(?P<v>{NAME_WORD})[ \t]+(?:and|&)[ \t]+$")
+_NAME_AFTER_AND = regex.compile(rf"[ \t]+(?:and|&)[ \t]+(?P<v>{NAME_WORD})(?![\w@])")
 _LOWER_WORD = regex.compile(r"(?<![\w.@/-])\p{Ll}{3,}(?![\w@/-]|\.\w)")
 
 # Necessary conditions for an entity to occur in a text: cheap checks that skip whole recognizers.
@@ -112,8 +114,11 @@ class Detector:
             findings = [_finding(r) for r in results]
             found.append(self._tidy(text, findings, zones[i]))
 
-        if propagate and "PERSON" in self.entities:
-            self._propagate(texts, zones, found, seeds)
+        if "PERSON" in self.entities:
+            for text, findings in zip(texts, found, strict=True):
+                findings.extend(self._coordinated(text, findings))
+            if propagate:
+                self._propagate(texts, zones, found, seeds)
         return [
             Detection(_keep_delimiters(text, resolve_overlaps(text, f, self.ranks), z), z)
             for text, f, z in zip(texts, found, code, strict=True)
@@ -154,18 +159,27 @@ class Detector:
             )
         return out
 
+    def _coordinated(self, text: str, findings: list[Finding]) -> list[Finding]:
+        """'Amara and <a name>' / '<a name> and Amara': a name coordinated with a name is one too."""
+        out = []
+        for f in findings:
+            if not _strong_name(text, f):
+                continue
+            before = _NAME_BEFORE_AND.search(text, max(0, f.start - 40), f.start)
+            after = _NAME_AFTER_AND.match(text, f.end, min(len(text), f.end + 40))
+            for m in (before, after):
+                if m and m.group("v") not in NOT_NAMES and not self.allow.contains(m.group("v")):
+                    out.append(Finding("PERSON", m.start("v"), m.end("v"), 0.7, "name_coordination"))
+        return out
+
     # --- propagation -------------------------------------------------------------------------
 
     def _propagate(self, texts, zones, found: list[list[Finding]], seeds: Iterable[str]) -> None:
         names: set[tuple[str, ...]] = set()
         for text, findings in zip(texts, found, strict=True):
             for f in findings:
-                if f.type == "PERSON":
-                    words = tuple(text[f.start : f.end].split())
-                    # One capitalised word tagged by the NER model alone ("Meeting", "Grafana") is
-                    # too weak to look for everywhere; a cue, a full name or a known speaker is not.
-                    if len(words) > 1 or not f.recognizer.startswith("SpacyRecognizer"):
-                        names.add(words)
+                if _strong_name(text, f):
+                    names.add(tuple(text[f.start : f.end].split()))
         for seed in seeds:
             names.update(tuple(m.group(0).split()) for m in _NAME_RUN.finditer(seed))
         lower = _lower_words(texts) if names else set()
@@ -207,6 +221,17 @@ class Detector:
             and not self.allow.contains(word)
             and word.lower() not in lower
         )
+
+
+def _strong_name(text: str, f: Finding) -> bool:
+    """A name found by more than one capitalised word alone: a full name, a cue, a speaker.
+
+    One capitalised word that only the NER model tagged ("Meeting", "Grafana"), or that only
+    stands next to such a word ("runs Istio and Celery"), is too weak to build on.
+    """
+    if f.type != "PERSON" or f.recognizer == "name_coordination":
+        return False
+    return " " in text[f.start : f.end].strip() or not f.recognizer.startswith("SpacyRecognizer")
 
 
 def _finding(r: RecognizerResult) -> Finding:

@@ -35,12 +35,19 @@ NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "ORGANIZATION", "DATE_TIM
 FORGE_RULE_ENTITIES = frozenset({"PERSON", "STREET_ADDRESS", "URL_CREDENTIALS", "US_SSN"})
 
 
+def _below_warning(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
+
+
 def quiet_presidio() -> None:
-    """Presidio logs matched words and context at DEBUG; keep its loggers at WARNING and above."""
+    """Presidio logs matched words and their context at DEBUG ("Context list is: ..."): drop its
+    records below WARNING, with a filter on its loggers so a later ``setLevel(DEBUG)`` cannot undo it."""
     for name in ("presidio-analyzer", "presidio-anonymizer"):
         logger = logging.getLogger(name)
-        if logger.getEffectiveLevel() < logging.WARNING:
+        if logger.level < logging.WARNING:
             logger.setLevel(logging.WARNING)
+        if _below_warning not in logger.filters:
+            logger.addFilter(_below_warning)
 
 
 def _stock_recognizer(entity: str, cfg: PiiConfig) -> EntityRecognizer | None:

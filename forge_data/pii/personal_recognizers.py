@@ -109,7 +109,8 @@ NOT_NAMES = frozenset(
     "June July August September October November December Today Tomorrow Tonight Yesterday Morning Evening "
     "Afternoon Night Week Weekend Sir Madam The This That These Those For In To On At Of And Or But So If It Its "
     "Please Sure Yes No Not Great Good Nice Cool Thanks Thank Hi Hey Hello Update Note Todo Fixme Also Again "
-    "Congrats Congratulations Welcome Dear Cheers Kudos Sorry Okay Ok Bye Morning".split()
+    "Congrats Congratulations Welcome Dear Cheers Kudos Sorry Okay Ok Bye Morning Ping Ask Tell Call Email Message "
+    "Page Remind Invite Thank Cc Fyi FYI Per Via With From By".split()
 )
 
 
