@@ -177,7 +177,8 @@ class OfflineEmailRecognizer(EmailRecognizer):
             cache_dir=None,
             suffix_list_urls=(),
             fallback_to_snapshot=True,
-            extra_suffixes=tuple(internal_domains or ()),
+            # acme.internal must be a domain under a suffix, so "internal" is the suffix.
+            extra_suffixes=tuple({d.split(".", 1)[-1] for d in internal_domains or ()}),
         )
 
     def validate_result(self, pattern_text: str) -> bool:
