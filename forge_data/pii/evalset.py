@@ -13,23 +13,14 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from forge_data.config import DEFAULT_ENTITIES
 from forge_data.pii import evaltemplates as tpl
 from forge_data.pii import evalvalues as val
 
 SLOT = re.compile(r"«([A-Z0-9_]+)(?::([a-z]))?»")
 
 # Gold types of the personal entities (the company ones come from EVAL_COMPANY).
-PERSONAL_TYPES = (
-    "PERSON",
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "CREDIT_CARD",
-    "IBAN_CODE",
-    "IP_ADDRESS",
-    "US_SSN",
-    "STREET_ADDRESS",
-    "URL_CREDENTIALS",
-)
+PERSONAL_TYPES = tuple(DEFAULT_ENTITIES)  # PERSON, EMAIL_ADDRESS, ..., STREET_ADDRESS, URL_CREDENTIALS
 PATTERN_TYPES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "US_SSN")
 COMPANY_TYPES = ("EMPLOYEE_ID", "INTERNAL_HOSTNAME")
 SECRET = "SECRET"  # gold type of every planted secret; any secret-type detection counts

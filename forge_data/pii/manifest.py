@@ -10,19 +10,7 @@ import pyarrow as pa
 
 from forge_data.pii.detector import Finding
 
-# One entry per replaced span; offsets index the ORIGINAL text of ``field``.
-ENTRY_TYPE = pa.struct(
-    [
-        ("type", pa.string()),
-        ("start", pa.int64()),
-        ("end", pa.int64()),
-        ("score", pa.float64()),
-        ("recognizer", pa.string()),
-        ("field", pa.string()),  # text | title | metadata | turns[<i>].text | turns[<i>].speaker
-    ]
-)
-MANIFEST_TYPE = pa.list_(ENTRY_TYPE)
-# The CLI's per-line "entities" (the text field only, so no field name).
+# The CLI's per-line "entities": offsets index the ORIGINAL text.
 ENTITY_TYPE = pa.struct(
     [
         ("type", pa.string()),
@@ -32,6 +20,10 @@ ENTITY_TYPE = pa.struct(
         ("recognizer", pa.string()),
     ]
 )
+# A record's manifest: the same per replaced span, plus the field it was in
+# (text | title | metadata | turns[<i>].text | turns[<i>].speaker).
+ENTRY_TYPE = pa.struct([*ENTITY_TYPE, pa.field("field", pa.string())])
+MANIFEST_TYPE = pa.list_(ENTRY_TYPE)
 
 
 def entity(f: Finding) -> dict[str, Any]:

@@ -60,10 +60,12 @@ class LazyArtifacts(NlpArtifacts):
 
     def _tokenize(self) -> None:
         if self._tokens is None:
-            doc = self.nlp_engine.tokenize(self._text, self._language)
-            self._tokens = [t.text for t in doc]
-            self._indices = [t.idx for t in doc]
-            self._lemmas = [t.lower_ for t in doc]
+            tokens, indices, lemmas = [], [], []
+            for t in self.nlp_engine.tokenize(self._text, self._language):  # one pass: tokens are costly
+                tokens.append(t.text)
+                indices.append(t.idx)
+                lemmas.append(t.lower_)
+            self._tokens, self._indices, self._lemmas = tokens, indices, lemmas
 
     @property
     def tokens(self) -> list[str]:
