@@ -69,7 +69,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if table.num_rows:
         require_text_column(table, args.input)
     kinds = _kinds(table, args.input)
-    languages = table.column("language").to_pylist() if "language" in table.column_names else None
+    languages = None
+    if "language" in table.column_names:
+        languages = [lang if isinstance(lang, str) else None for lang in table.column("language").to_pylist()]
 
     from forge_data.pii import PseudonymKeyError, Redactor, load_pseudonym_key
     from forge_data.pii.manifest import ENTITY_TYPE, entity
@@ -105,9 +107,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def _kinds(table, path: str) -> list[str] | None:
     if "kind" not in table.column_names:
         return None
-    kinds = table.column("kind").to_pylist()
     from forge_data.schema import KINDS
 
+    kinds = [k if k is not None else "doc" for k in table.column("kind").to_pylist()]  # rows without one
     bad = sorted({str(k) for k in kinds if k not in KINDS})
     if bad:
         raise CliError(f"{path}: 'kind' must be one of {', '.join(KINDS)}; found {', '.join(bad[:5])}")

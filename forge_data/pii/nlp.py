@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ class LazyArtifacts(NlpArtifacts):
         self._tokens: list[str] | None = None
         self._indices: list[int] = []
         self._lemmas: list[str] = []
-        self._keywords: list[str] | None = None
+        self._keywords: frozenset[str] | None = None
 
     def _tokenize(self) -> None:
         if self._tokens is None:
@@ -83,9 +84,13 @@ class LazyArtifacts(NlpArtifacts):
         return self._lemmas
 
     @property
-    def keywords(self) -> list[str]:
+    def keywords(self) -> frozenset[str]:
+        # Presidio only asks "is this lemma a keyword?", once per word around every match;
+        # a set answers that in constant time where its list scans the whole text.
         if self._keywords is None:
-            self._keywords = NlpArtifacts.set_keywords(self.nlp_engine, self.lemmas, self._language)
+            self._keywords = frozenset(
+                NlpArtifacts.set_keywords(self.nlp_engine, self.lemmas, self._language)
+            )
         return self._keywords
 
 
@@ -93,8 +98,19 @@ class ForgeContextEnhancer(LemmaContextAwareEnhancer):
     """Presidio's lemma context enhancer, skipping results already at the maximum score.
 
     A Luhn-valid card or a validated e-mail scores 1.0; looking for "card" or "email"
-    around it cannot change anything, and finding a match's token is a linear scan.
+    around it cannot change anything. Finding a match's token is a bisection here, so a long
+    document with many matches costs n log n, not n squared.
     """
+
+    @staticmethod
+    def _find_index_of_match_token(word, start, tokens, tokens_indices) -> int:
+        """The first token ending after ``start``, by bisection (Presidio scans every token)."""
+        i = max(0, bisect.bisect_right(tokens_indices, start) - 1)
+        while i < len(tokens) and start >= tokens_indices[i] + len(tokens[i]) and tokens_indices[i] != start:
+            i += 1
+        if i >= len(tokens):
+            raise ValueError("a match lies outside the tokens of its text")  # never the word itself
+        return i
 
     def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
         done = [r for r in raw_results if r.score >= self.MAX_SCORE]
