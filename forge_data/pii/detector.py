@@ -48,7 +48,8 @@ class Detection:
     """Findings of one text, plus what the redactor needs to keep code valid."""
 
     findings: list[Finding]
-    zones: list[tuple[int, int]] | None  # string/comment zones of code in a programming language
+    zones: list[tuple[int, int]] | None  # string/comment zones of code whose syntax must survive
+    quote_outside: bool = False  # JSON: a value outside a string becomes a string, not a bare name
 
 
 PROPAGATED_SCORE = 0.75
@@ -120,8 +121,12 @@ class Detector:
             if propagate:
                 self._propagate(texts, zones, found, seeds)
         return [
-            Detection(_keep_delimiters(text, resolve_overlaps(text, f, self.ranks), z), z)
-            for text, f, z in zip(texts, found, code, strict=True)
+            Detection(
+                _keep_delimiters(text, resolve_overlaps(text, f, self.ranks), z),
+                z,
+                (lang or "").lower() in ("json", "jsonl"),
+            )
+            for text, f, z, lang in zip(texts, found, code, languages, strict=True)
         ]
 
     def _analyze(self, i: int, text: str, kind: str, artifacts, threshold: float) -> list[RecognizerResult]:

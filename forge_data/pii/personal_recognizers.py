@@ -77,7 +77,7 @@ _ROLE = (
 _TITLE = r"Mr|Mrs|Ms|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau"
 NAME_CUE = (
     rf"(?:(?i:\b(?:{_GREETING}|{_ACTION})\b)[ \t]*,?[ \t]+(?:@)?"
-    rf"|(?i:\b(?:{_ROLE})\b)[ \t]*:[ \t]*(?:@)?"
+    rf"|(?i:\b(?:{_ROLE})\b)[\"']?[ \t]*[:=][ \t]*[\"']?(?:@)?"
     r"|(?i:\b(?:author|maintainer|owner|contact)\b)[ \t]+"
     rf"|\b(?:{_TITLE})\.?[ \t]+"
     r"|\b(?:TODO|FIXME|XXX|HACK|NOTE)\("

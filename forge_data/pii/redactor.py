@@ -75,7 +75,9 @@ class Redactor:
         return [self._apply(t, d) for t, d in zip(texts, detections, strict=True)]
 
     def _apply(self, text: str, d: Detection) -> RedactedText:
-        return RedactedText(apply(text, d.findings, self.pseudonyms, d.zones), d.findings)
+        return RedactedText(
+            apply(text, d.findings, self.pseudonyms, d.zones, quote_outside=d.quote_outside), d.findings
+        )
 
     # --- tables --------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 
 import pytest
 import tree_sitter_go
@@ -104,3 +105,14 @@ def test_code_zones_cover_strings_and_comments_only():
     assert [sql[s:e] for s, e in code_zones(sql, "sql")] == ["O''Brien", " owner Ann"]
     css = "a{color:#fff} # note"
     assert [css[s:e] for s, e in code_zones(css, None)] == [" note"]
+
+
+def test_json_stays_json(redactor):
+    source = json.dumps(
+        {"owner": "Priya Raman", "ssn": 123456789, "mail": "priya.raman@globex.io", "retries": 3}
+    )
+    result = redactor.redact_texts([source], ["code"], ["json"])[0]
+    data = json.loads(result.text)
+    assert data["retries"] == 3
+    assert data["owner"].startswith("<PERSON_") and data["mail"].startswith("<EMAIL_ADDRESS_")
+    assert isinstance(data["ssn"], str) and data["ssn"].startswith("<US_SSN_")
