@@ -75,6 +75,7 @@ def load_pseudonym_key(cfg: PiiConfig, state_dir: Path | None) -> bytes:
     key = path.read_text(encoding="utf-8").strip()
     if len(key) < MIN_KEY_CHARS:
         raise PseudonymKeyError(f"{path} holds no usable key (shorter than {MIN_KEY_CHARS} characters)")
+    log.info("using the pseudonym key kept in %s", path)
     if path.stat().st_mode & 0o077:
         log.warning("pseudonym key file %s is readable by group or others; chmod 600 it", path)
     return key.encode("utf-8")
