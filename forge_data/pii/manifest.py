@@ -60,3 +60,15 @@ class Stats:
             "by_type": dict(sorted(self.by_type.items())),
             "by_recognizer": dict(sorted(self.by_recognizer.items())),
         }
+
+
+def summarize_findings(findings: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Residual-scan findings as check metadata: counts by type and recognizer, record ids; no values."""
+    findings = list(findings)
+    return {
+        "findings": len(findings),
+        "records": len({f["id"] for f in findings}),
+        "by_type": dict(sorted(Counter(f["type"] for f in findings).items())),
+        "by_recognizer": dict(sorted(Counter(f["recognizer"] for f in findings).items())),
+        "record_ids": sorted({str(f["id"]) for f in findings})[:20],
+    }

@@ -6,6 +6,7 @@ import json
 
 import pyarrow as pa
 
+from forge_data.pii.manifest import summarize_findings
 from forge_data.schema import make_record, records_table
 
 TOKEN = "ghp_Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc2V"
@@ -54,6 +55,9 @@ def test_a_secret_left_in_deliberately_is_found_without_its_value(redactor):
     assert texts[1][token["start"] : token["end"]] == TOKEN and token["field"] == "text"
     assert TOKEN not in json.dumps(findings) and "867-5309" not in json.dumps(findings)
     assert set(token) == {"id", "field", "type", "start", "end", "score", "recognizer"}
+    summary = summarize_findings(findings)
+    assert summary["records"] == 2 and summary["by_type"]["GITHUB_TOKEN"] == 1
+    assert set(summary["record_ids"]) == {ids[0], ids[1]} and TOKEN not in json.dumps(summary)
 
 
 def test_placeholders_in_any_form_do_not_count(redactor):
@@ -66,7 +70,7 @@ def test_placeholders_in_any_form_do_not_count(redactor):
 
 
 def test_threshold_decides(redactor):
-    # A bare nine-digit run next to "phone" scores below 0.6 and above 0.3.
+    # A bare ten-digit run next to "phone" scores below 0.6 and above 0.3.
     table = records_table([make_record(kind="doc", source="wiki", uri="t", text="phone 4158675309 (desk)")])
     assert redactor.scan_residual(table, threshold=0.9) == []
     assert [f["type"] for f in redactor.scan_residual(table, threshold=0.3)] == ["PHONE_NUMBER"]
