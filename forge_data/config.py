@@ -89,7 +89,10 @@ class RecognizerConfig(_Section):
 
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
     entity: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$", description="Entity type, e.g. EMPLOYEE_ID.")
-    patterns: list[str] = Field(min_length=1, description="Regular expressions (Python `regex` syntax).")
+    patterns: list[str] = Field(
+        min_length=1,
+        description="Regular expressions (Python `regex` syntax; case-sensitive, (?i) ignores case).",
+    )
     score: float = Field(0.8, gt=0, le=1)
     context: list[str] = Field(default_factory=list, description="Words nearby that raise the score.")
 
