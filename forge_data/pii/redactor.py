@@ -1,0 +1,271 @@
+"""The Redactor: detect and replace PII and secrets in texts and record tables, and re-scan the result.
+
+One :class:`Redactor` holds the loaded engine; every call is a batch (one NER pass over
+all of its texts), and names found anywhere in a batch are looked for everywhere in it,
+so a table is redacted consistently as a whole. Nothing here logs, raises or returns an
+original value: logs and stats carry counts and type names, manifests carry offsets.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import regex
+
+from forge_data.config import PiiConfig
+from forge_data.pii import fakes
+from forge_data.pii.detector import Detection, Detector, Finding
+from forge_data.pii.manifest import MANIFEST_TYPE, Stats, entry
+from forge_data.pii.pseudonyms import PLACEHOLDER, Pseudonymizer
+from forge_data.pii.redaction import apply
+from forge_data.schema import KINDS, content_hash
+
+log = logging.getLogger(__name__)
+
+# Speaker values that are roles, not people.
+ROLES = frozenset(
+    {"user", "assistant", "system", "bot", "tool", "human", "ai", "agent", "customer", "support"}
+)
+_OPAQUE_ID = regex.compile(r"^(?:[A-Z0-9]{6,}|[0-9a-f]{12,}|<?[A-Z][A-Z0-9_]*_[0-9a-f]{8}>?)$")
+
+
+@dataclass(frozen=True)
+class RedactedText:
+    text: str
+    entities: list[Finding]  # offsets into the original text
+
+
+@dataclass(frozen=True)
+class _Item:
+    row: int
+    field: str
+    text: str
+    kind: str
+    language: str | None
+
+
+class Redactor:
+    def __init__(self, cfg: PiiConfig, key: bytes):
+        self.cfg = cfg
+        self.pseudonyms = Pseudonymizer(key, cfg.policy)
+        self.detector = Detector(cfg)
+
+    # --- texts ---------------------------------------------------------------------------------
+
+    def redact_texts(
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None = None,
+        languages: Sequence[str | None] | None = None,
+        *,
+        seeds: Sequence[str] = (),
+    ) -> list[RedactedText]:
+        """Redact a batch; ``kinds`` ("code" | "doc" | "chat", default "doc") steer code-aware handling."""
+        kinds = list(kinds) if kinds is not None else ["doc"] * len(texts)
+        bad = sorted({k for k in kinds if k not in KINDS}, key=str)
+        if bad:
+            raise ValueError(f"kinds must be among {KINDS}; got {bad}")
+        if not self.cfg.enabled:
+            return [RedactedText(t, []) for t in texts]
+        detections = self.detector.detect(texts, kinds, languages, seeds=seeds)
+        return [self._apply(t, d) for t, d in zip(texts, detections, strict=True)]
+
+    def _apply(self, text: str, d: Detection) -> RedactedText:
+        return RedactedText(
+            apply(text, d.findings, self.pseudonyms, d.zones, quote_outside=d.quote_outside), d.findings
+        )
+
+    # --- tables --------------------------------------------------------------------------------
+
+    def redact_table(self, records: pa.Table) -> tuple[pa.Table, dict[str, Any]]:
+        """Redact ``text``, ``title``, ``metadata`` and chat turns; add the ``pii`` manifest column."""
+        if "text" not in records.column_names:
+            raise ValueError("records need a 'text' column")
+        items = _items(records)
+        speakers = _speakers(records) if self.cfg.redact_speakers else []
+        redacted = (
+            self.redact_texts(
+                [i.text for i in items], [i.kind for i in items], [i.language for i in items], seeds=speakers
+            )
+            if self.cfg.enabled
+            else [RedactedText(i.text, []) for i in items]
+        )
+
+        n = records.num_rows
+        manifests: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+        values: dict[tuple[int, str], str] = {}
+        for item, result in zip(items, redacted, strict=True):
+            values[(item.row, item.field)] = result.text
+            manifests[item.row].extend(entry(f, item.field) for f in result.entities)
+
+        table = records
+        texts = records.column("text").to_pylist()
+        new_texts = [values.get((r, "text"), t) for r, t in enumerate(texts)]
+        table = _set(table, "text", pa.array(new_texts, pa.string()))
+        if "content_hash" in table.column_names:
+            table = _set(
+                table,
+                "content_hash",
+                pa.array([content_hash(t) if t is not None else None for t in new_texts], pa.string()),
+            )
+        if "size_bytes" in table.column_names:
+            table = _set(
+                table,
+                "size_bytes",
+                pa.array(
+                    [len(t.encode("utf-8", "surrogatepass")) if t is not None else None for t in new_texts],
+                    pa.int64(),
+                ),
+            )
+        for name in ("title", "metadata"):
+            if name in table.column_names:
+                column = table.column(name)
+                old = column.to_pylist()
+                table = _set(
+                    table, name, pa.array([values.get((r, name), v) for r, v in enumerate(old)], column.type)
+                )
+        if "turns" in table.column_names:
+            table = _set(table, "turns", self._turns(records, values, manifests))
+
+        stats = Stats()
+        for m in manifests:
+            stats.add(m)
+        column = pa.array(manifests, MANIFEST_TYPE)
+        table = (
+            _set(table, "pii", column) if "pii" in table.column_names else table.append_column("pii", column)
+        )
+        summary = stats.as_dict()
+        log.info(
+            "redacted %d records: %d entities in %d records",
+            n,
+            summary["entities"],
+            summary["records_with_pii"],
+        )
+        return table, summary
+
+    def _turns(self, records: pa.Table, values: dict[tuple[int, str], str], manifests) -> pa.Array:
+        column = records.column("turns")
+        rows = column.to_pylist()
+        out = []
+        for r, turns in enumerate(rows):
+            if turns is None:
+                out.append(None)
+                continue
+            new_turns = []
+            for i, turn in enumerate(turns):
+                turn = dict(turn)
+                if turn.get("text") is not None:
+                    turn["text"] = values.get((r, f"turns[{i}].text"), turn["text"])
+                speaker = turn.get("speaker")
+                if self.cfg.redact_speakers and self.cfg.enabled and _is_person_name(speaker):
+                    turn["speaker"] = self.pseudonyms.replacement("PERSON", speaker)
+                    f = Finding("PERSON", 0, len(speaker), 1.0, "speaker_field")
+                    manifests[r].append(entry(f, f"turns[{i}].speaker"))
+                new_turns.append(turn)
+            out.append(new_turns)
+        return pa.array(out, column.type)
+
+    # --- residual scan -------------------------------------------------------------------------
+
+    def scan_residual(self, records: pa.Table, threshold: float) -> list[dict[str, Any]]:
+        """What detection still finds in redacted records above ``threshold`` (secrets included).
+
+        Forge's own placeholders do not count, nor, under the "fake" policy, the stand-ins it
+        wrote. Findings carry ids, fields, types and offsets into the redacted text; no values.
+        """
+        if "text" not in records.column_names or "id" not in records.column_names:
+            raise ValueError("records need 'id' and 'text' columns")
+        items = _items(records, speakers=self.cfg.redact_speakers)
+        detections = self.detector.detect(
+            [i.text for i in items], [i.kind for i in items], [i.language for i in items], threshold=threshold
+        )
+        ids = records.column("id").to_pylist()
+        findings = []
+        for item, d in zip(items, detections, strict=True):
+            marks = [m.span() for m in PLACEHOLDER.finditer(item.text)]
+            for f in d.findings:
+                if _only_placeholder(item.text, f, marks):
+                    continue
+                if self.cfg.policy == "fake" and fakes.is_fake(f.type, item.text[f.start : f.end]):
+                    continue
+                findings.append(
+                    {
+                        "id": ids[item.row],
+                        "field": item.field,
+                        "type": f.type,
+                        "start": f.start,
+                        "end": f.end,
+                        "score": f.score,
+                        "recognizer": f.recognizer,
+                    }
+                )
+        log.info(
+            "residual scan of %d records: %d findings at threshold %.2f",
+            records.num_rows,
+            len(findings),
+            threshold,
+        )
+        return findings
+
+
+def _items(records: pa.Table, *, speakers: bool = False) -> list[_Item]:
+    """Every text field of every record, with the kind and language that steer detection."""
+    cols = records.column_names
+    n = records.num_rows
+    kinds = records.column("kind").to_pylist() if "kind" in cols else ["doc"] * n
+    langs = records.column("language").to_pylist() if "language" in cols else [None] * n
+    kinds = [k if k in KINDS else "doc" for k in kinds]
+    items = [
+        _Item(r, "text", t, kinds[r], langs[r]) for r, t in enumerate(records.column("text").to_pylist()) if t
+    ]
+    if "title" in cols:
+        items += [
+            _Item(r, "title", t, "doc", None) for r, t in enumerate(records.column("title").to_pylist()) if t
+        ]
+    if "metadata" in cols and pa.types.is_string(records.schema.field("metadata").type):
+        items += [
+            _Item(r, "metadata", t, "code", "json")
+            for r, t in enumerate(records.column("metadata").to_pylist())
+            if t and t not in ("{}", "null")
+        ]
+    if "turns" in cols:
+        for r, turns in enumerate(records.column("turns").to_pylist()):
+            for i, turn in enumerate(turns or []):
+                if turn.get("text"):
+                    items.append(_Item(r, f"turns[{i}].text", turn["text"], "chat", None))
+                if speakers and turn.get("speaker"):
+                    items.append(_Item(r, f"turns[{i}].speaker", turn["speaker"], "chat", None))
+    return items
+
+
+def _speakers(records: pa.Table) -> list[str]:
+    if "turns" not in records.column_names:
+        return []
+    names = {t.get("speaker") for turns in records.column("turns").to_pylist() for t in (turns or [])}
+    return sorted(n for n in names if _is_person_name(n))
+
+
+def _is_person_name(speaker: Any) -> bool:
+    """A speaker value naming a person (not a role such as 'assistant', nor an opaque id)."""
+    if not isinstance(speaker, str) or not any(c.isalpha() for c in speaker):
+        return False
+    s = speaker.strip()
+    return s.lower() not in ROLES and not _OPAQUE_ID.match(s)
+
+
+def _only_placeholder(text: str, f: Finding, marks: list[tuple[int, int]]) -> bool:
+    """Whether ``f`` is (all but punctuation) one of Forge's own placeholders."""
+    rest = [
+        c
+        for i, c in enumerate(text[f.start : f.end], f.start)
+        if c.isalnum() and not any(s <= i < e for s, e in marks)
+    ]
+    return len(rest) < 2
+
+
+def _set(table: pa.Table, name: str, column: pa.Array) -> pa.Table:
+    return table.set_column(table.column_names.index(name), name, column)
