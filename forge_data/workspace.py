@@ -65,9 +65,5 @@ class Workspace:
         return self.root / "registry"
 
     @property
-    def secrets(self) -> Path:
-        return self.root / "secrets"
-
-    @property
     def lineage(self) -> Path:
         return self.root / "lineage"

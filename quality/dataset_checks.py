@@ -91,7 +91,7 @@ def no_residual_pii(
 
     cfg = project.config()
     s = store.open()
-    key = load_pseudonym_key(cfg.curation.pii, project.workspace().secrets)
+    key = load_pseudonym_key(cfg.curation.pii, project.workspace().root)
     passed, meta = audit.residual_pii(cfg, s, _staged_ref(context, s), key)
     return _result(passed, meta, f"{meta['findings']} residual findings (allowed {meta['allowed']})")
 

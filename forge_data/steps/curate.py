@@ -66,7 +66,7 @@ def redact(cfg: ForgeConfig, ws: Workspace, *, samples: int = 3) -> dict:
     if not pii.enabled:
         table, stats = records, {"records": records.num_rows, "entities": 0, "by_type": {}, "disabled": True}
     else:
-        redactor = Redactor(pii, load_pseudonym_key(pii, ws.secrets))
+        redactor = Redactor(pii, load_pseudonym_key(pii, ws.root))
         table, stats = redactor.redact_table(records)
     write_parquet(table, ws.curated("redacted"))
     # Samples are cut from redacted text only: this is what stewards may see.
