@@ -13,11 +13,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import curate, version
+from assets import curate, evaluate, version
 from assets.ingest import build_ingest_assets
+from assets.train import build_training_assets, training_datasets
 from assets.resources import ForgeProject, LocalTrainingLauncher, store_resource_for
 from forge_data.config import load
 from quality.dataset_checks import DATASET_CHECKS
+from quality.model_checks import MODEL_CHECKS
+from training import recipe
 
 DEFAULT_CONFIG = "forge.yaml"
 
@@ -35,6 +38,9 @@ def build_definitions(config_path: str | Path) -> dg.Definitions:
         *ingest_assets,
         *dg.load_assets_from_modules([curate, version]),
     ]
+    if cfg.training.enabled:
+        stages = recipe.plan(cfg, recipe.PLACEHOLDER_DATASETS, cfg.state_dir / "training")
+        assets += [training_datasets, *build_training_assets(stages), evaluate.registered_model]
     pipeline = dg.AssetSelection.groups(*PIPELINE_GROUPS)
     jobs = [
         dg.define_asset_job(
@@ -57,7 +63,7 @@ def build_definitions(config_path: str | Path) -> dg.Definitions:
     ]
     return dg.Definitions(
         assets=assets,
-        asset_checks=DATASET_CHECKS,
+        asset_checks=DATASET_CHECKS + (MODEL_CHECKS if cfg.training.enabled else []),
         jobs=jobs,
         resources={
             "project": ForgeProject(config_path=str(Path(config_path).resolve())),

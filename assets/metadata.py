@@ -57,3 +57,29 @@ def samples(rows: Iterable[Mapping[str, Any]]) -> dg.MetadataValue:
 
 def scalar_metadata(stats: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
     return {k: stats[k] for k in keys if k in stats and isinstance(stats[k], (int, float, str, bool))}
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def loss_curve(history_path, points: int = 12) -> dg.MetadataValue:
+    """A sparkline and a table of the training loss at evenly spaced steps."""
+    import json
+
+    rows = []
+    with open(history_path, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if "loss" in row and "step" in row:
+                rows.append(row)
+    if not rows:
+        return dg.MetadataValue.md("_no loss logged_")
+    losses = [r["loss"] for r in rows]
+    lo, hi = min(losses), max(losses)
+    spark = "".join(SPARK[int((v - lo) / (hi - lo or 1) * (len(SPARK) - 1))] for v in losses)
+    stride = max(1, len(rows) // points)
+    picked = rows[::stride] + ([rows[-1]] if (len(rows) - 1) % stride else [])
+    table = md_table(
+        [{"step": r["step"], "loss": round(r["loss"], 4), "learning rate": f"{r.get('learning_rate', 0):.2e}"} for r in picked]
+    ).value
+    return dg.MetadataValue.md(f"`{spark}`  loss {losses[0]:.3f} → {losses[-1]:.3f}\n\n{table}")

@@ -63,16 +63,15 @@ def _published_commit(cfg: ForgeConfig) -> str | None:
 
 
 def _model_summary(ws: Workspace) -> dict[str, Any]:
-    evaluation = _read(ws.training("evaluate") / "eval.json")
-    try:
-        from forge_data.registry import list_models
+    current = _read(ws.training("evaluate") / "current.json")
+    evaluation = current["summary"] if current else None
+    from forge_data.registry import list_models
 
-        entries = list_models(ws.registry)
-    except (ImportError, FileNotFoundError):
-        entries = []
+    entries = list_models(ws.registry) if ws.registry.is_dir() else []
     latest = entries[-1] if entries else None
     return {
-        "model_path": str(latest.path) if latest else None,
-        "model": f"{latest.name}:{latest.version}" if latest else None,
+        "model_path": latest.path if latest else None,
+        "model": latest.ref if latest else None,
+        "model_data_commit": latest.data_commit if latest else None,
         "evaluation": evaluation,
     }
