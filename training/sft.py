@@ -1,0 +1,98 @@
+"""Supervised fine-tuning on conversations: chat threads and question–answer pairs from docs.
+
+    python -m training.sft --config sft.json
+    torchrun --nproc-per-node 8 -m training.sft --config sft.json
+
+Config (SftRun): ``output_dir``; ``train_file`` (rows ``{"messages": [{"role", "content"}...]}``
+from ``forge_data.datasets.build_sft_conversations``); ``eval_file`` (its held-out conversations,
+for eval loss before and after); ``init_from`` (usually the CPT stage's ``model/`` folder);
+``tokenizer_dir`` (defaults to the model's own folder); ``model`` (ModelConfig: sizes when
+training from config, LoRA rank); ``stage`` (SftConfig); ``resume``.
+
+TRL's SFTTrainer renders each conversation with the tokenizer's chat template. With
+``assistant_only_loss`` (the default) only the assistant turns — including their end-of-turn
+token, inside the template's ``{% generation %}`` block — carry loss, so the model learns to answer
+and to stop, not to imitate the questions. Writes the same layout as CPT: ``model/``,
+``checkpoints/``, ``log_history.jsonl``, ``summary.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forge_data.config import ModelConfig, SftConfig
+from training.common.cli import StageError, main
+from training.common.config import RunConfig
+from training.common.data import load_rows, to_dataset
+from training.common.reporter import Reporter
+from training.common.runtime import seed_everything
+from training.common.trainer import save_final, train_with_resume, trainer_args
+from training.models import lora_config, prepare_model
+
+
+class SftRun(RunConfig):
+    train_file: str
+    eval_file: str | None = None
+    init_from: str | None = None
+    tokenizer_dir: str | None = None
+    model: ModelConfig = ModelConfig()
+    stage: SftConfig = SftConfig()
+    resume: bool = True
+
+
+def _eval_loss(trainer) -> float | None:
+    if trainer.eval_dataset is None:
+        return None
+    return round(trainer.evaluate()["eval_loss"], 6)
+
+
+def run(cfg: SftRun, reporter: Reporter) -> dict[str, Any]:
+    from trl import SFTTrainer
+
+    seed_everything(cfg.seed)
+    rows = load_rows(cfg.train_file, need="messages")
+    eval_rows = load_rows(cfg.eval_file, need="messages") if cfg.eval_file else None
+    model, tokenizer, info = prepare_model(
+        cfg.model, init_from=cfg.init_from, tokenizer_dir=cfg.tokenizer_dir
+    )
+    if not tokenizer.chat_template:
+        raise StageError(
+            "the tokenizer has no chat template; train or extend it with training.tokenizer first"
+        )
+    reporter.log(
+        f"{info['architecture']} with {info['parameters']['total']:,} parameters from {info['source']}"
+    )
+
+    args = trainer_args(
+        cfg,
+        cfg.stage,
+        max_length=cfg.stage.seq_len,
+        assistant_only_loss=cfg.stage.assistant_only_loss,
+        packing=cfg.stage.packing,
+        packing_strategy="bfd_split",
+        per_device_eval_batch_size=cfg.stage.batch_size,
+    )
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=to_dataset(rows, "messages"),
+        eval_dataset=to_dataset(eval_rows, "messages") if eval_rows else None,
+        processing_class=tokenizer,
+        peft_config=lora_config(cfg.model),
+    )
+    before = _eval_loss(trainer)
+    figures = train_with_resume(trainer, cfg, reporter, resume=cfg.resume)
+    after = _eval_loss(trainer)
+    folder = save_final(trainer, tokenizer, cfg)
+    return {
+        "model_dir": str(folder),
+        "model": info,
+        "train_conversations": len(rows),
+        "assistant_only_loss": cfg.stage.assistant_only_loss,
+        **figures,
+        "eval_loss": {"before": before, "after": after},
+    }
+
+
+if __name__ == "__main__":
+    raise SystemExit(main("sft", SftRun, run))
