@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from forge_data.config import CptConfig, ModelConfig
+from forge_data.config import CptConfig
 from training.common.cli import StageError, main
-from training.common.config import RunConfig
+from training.common.config import TrainRun
 from training.common.data import load_rows, to_dataset
 from training.common.perplexity import perplexity
 from training.common.reporter import Reporter
@@ -34,14 +34,8 @@ from training.common.trainer import save_final, train_with_resume, trainer_args
 from training.models import lora_config, prepare_model
 
 
-class CptRun(RunConfig):
-    train_file: str
-    eval_file: str | None = None
-    tokenizer_dir: str | None = None
-    init_from: str | None = None
-    model: ModelConfig = ModelConfig()
+class CptRun(TrainRun):
     stage: CptConfig = CptConfig()
-    resume: bool = True
 
 
 def held_out_perplexity(model, tokenizer, texts: list[str] | None, seq_len: int) -> dict[str, Any] | None:

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from forge_data.config import ModelConfig, SftConfig
+from forge_data.config import SftConfig
 from training.common.cli import StageError, main
-from training.common.config import RunConfig
+from training.common.config import TrainRun
 from training.common.data import load_rows, to_dataset
 from training.common.reporter import Reporter
 from training.common.runtime import seed_everything
@@ -30,14 +30,8 @@ from training.common.trainer import save_final, train_with_resume, trainer_args
 from training.models import lora_config, prepare_model
 
 
-class SftRun(RunConfig):
-    train_file: str
-    eval_file: str | None = None
-    init_from: str | None = None
-    tokenizer_dir: str | None = None
-    model: ModelConfig = ModelConfig()
+class SftRun(TrainRun):
     stage: SftConfig = SftConfig()
-    resume: bool = True
 
 
 def _eval_loss(trainer) -> float | None:

@@ -15,7 +15,7 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from forge_data.config import ConfigError, _format_errors
+from forge_data.config import ConfigError, ModelConfig, _format_errors
 
 
 class RunConfig(BaseModel):
@@ -31,6 +31,17 @@ class RunConfig(BaseModel):
     @property
     def out(self) -> Path:
         return Path(self.output_dir)
+
+
+class TrainRun(RunConfig):
+    """What every training stage (CPT, SFT, and the preference stages built on them) takes."""
+
+    train_file: str = Field(description="JSONL/Parquet rows from forge_data.datasets.")
+    eval_file: str | None = Field(None, description="Held-out rows of the same shape.")
+    init_from: str | None = Field(None, description="Model folder to continue (a previous stage's model/).")
+    tokenizer_dir: str | None = Field(None, description="Tokenizer folder; default: the model's own.")
+    model: ModelConfig = ModelConfig()
+    resume: bool = Field(True, description="Continue from the newest complete checkpoint after a kill.")
 
 
 C = TypeVar("C", bound=RunConfig)
