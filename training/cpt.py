@@ -24,14 +24,13 @@ from __future__ import annotations
 from typing import Any
 
 from forge_data.config import CptConfig
-from training.common.cli import StageError, main
+from training.common.cli import main
 from training.common.config import TrainRun
 from training.common.data import load_rows, to_dataset
 from training.common.perplexity import perplexity
 from training.common.reporter import Reporter
-from training.common.runtime import seed_everything
-from training.common.trainer import save_final, train_with_resume, trainer_args
-from training.models import lora_config, prepare_model
+from training.common.trainer import save_final, start_model, train_with_resume, trainer_args
+from training.models import lora_config
 
 
 class CptRun(TrainRun):
@@ -42,31 +41,17 @@ def held_out_perplexity(model, tokenizer, texts: list[str] | None, seq_len: int)
     return perplexity(model, tokenizer, texts, seq_len=seq_len) if texts else None
 
 
-def run(cfg: CptRun, reporter: Reporter) -> dict[str, Any]:
+def build_trainer(cfg: CptRun, reporter: Reporter, rows: list[dict]):
+    """(trainer, tokenizer, model info): TRL's SFTTrainer packing plain text into seq_len windows."""
     from trl import SFTTrainer
 
-    seed_everything(cfg.seed)
-    rows = load_rows(cfg.train_file, need="text")
-    eval_texts = [r["text"] for r in load_rows(cfg.eval_file, need="text")] if cfg.eval_file else None
-    model, tokenizer, info = prepare_model(
-        cfg.model, init_from=cfg.init_from, tokenizer_dir=cfg.tokenizer_dir
-    )
-    seq_len = cfg.stage.seq_len
-    if seq_len > model.config.max_position_embeddings:
-        raise StageError(
-            f"stage.seq_len {seq_len} exceeds the model's {model.config.max_position_embeddings} positions"
-        )
-    reporter.log(
-        f"{info['architecture']} with {info['parameters']['total']:,} parameters from {info['source']}"
-    )
-
-    before = held_out_perplexity(model, tokenizer, eval_texts, seq_len)
+    model, tokenizer, info = start_model(cfg, reporter)
     args = trainer_args(
         cfg,
         cfg.stage,
         packing=True,
         packing_strategy=cfg.stage.packing_strategy,
-        max_length=seq_len,
+        max_length=cfg.stage.seq_len,
         dataset_text_field="text",
     )
     trainer = SFTTrainer(
@@ -76,8 +61,16 @@ def run(cfg: CptRun, reporter: Reporter) -> dict[str, Any]:
         processing_class=tokenizer,
         peft_config=lora_config(cfg.model),
     )
+    return trainer, tokenizer, info
+
+
+def run(cfg: CptRun, reporter: Reporter) -> dict[str, Any]:
+    rows = load_rows(cfg.train_file, need="text")
+    eval_texts = [r["text"] for r in load_rows(cfg.eval_file, need="text")] if cfg.eval_file else None
+    trainer, tokenizer, info = build_trainer(cfg, reporter, rows)
+    before = held_out_perplexity(trainer.model, tokenizer, eval_texts, cfg.stage.seq_len)
     figures = train_with_resume(trainer, cfg, reporter, resume=cfg.resume)
-    after = held_out_perplexity(trainer.model, tokenizer, eval_texts, seq_len)
+    after = held_out_perplexity(trainer.model, tokenizer, eval_texts, cfg.stage.seq_len)
     folder = save_final(trainer, tokenizer, cfg)
     return {
         "model_dir": str(folder),

@@ -25,9 +25,8 @@ from training.common.cli import StageError, main
 from training.common.config import TrainRun
 from training.common.data import load_rows, to_dataset
 from training.common.reporter import Reporter
-from training.common.runtime import seed_everything
-from training.common.trainer import save_final, train_with_resume, trainer_args
-from training.models import lora_config, prepare_model
+from training.common.trainer import save_final, start_model, train_with_resume, trainer_args
+from training.models import lora_config
 
 
 class SftRun(TrainRun):
@@ -40,23 +39,15 @@ def _eval_loss(trainer) -> float | None:
     return round(trainer.evaluate()["eval_loss"], 6)
 
 
-def run(cfg: SftRun, reporter: Reporter) -> dict[str, Any]:
+def build_trainer(cfg: SftRun, reporter: Reporter, rows: list[dict], eval_rows: list[dict] | None):
+    """(trainer, tokenizer, model info): TRL's SFTTrainer on conversations, via the chat template."""
     from trl import SFTTrainer
 
-    seed_everything(cfg.seed)
-    rows = load_rows(cfg.train_file, need="messages")
-    eval_rows = load_rows(cfg.eval_file, need="messages") if cfg.eval_file else None
-    model, tokenizer, info = prepare_model(
-        cfg.model, init_from=cfg.init_from, tokenizer_dir=cfg.tokenizer_dir
-    )
+    model, tokenizer, info = start_model(cfg, reporter)
     if not tokenizer.chat_template:
         raise StageError(
             "the tokenizer has no chat template; train or extend it with training.tokenizer first"
         )
-    reporter.log(
-        f"{info['architecture']} with {info['parameters']['total']:,} parameters from {info['source']}"
-    )
-
     args = trainer_args(
         cfg,
         cfg.stage,
@@ -74,6 +65,13 @@ def run(cfg: SftRun, reporter: Reporter) -> dict[str, Any]:
         processing_class=tokenizer,
         peft_config=lora_config(cfg.model),
     )
+    return trainer, tokenizer, info
+
+
+def run(cfg: SftRun, reporter: Reporter) -> dict[str, Any]:
+    rows = load_rows(cfg.train_file, need="messages")
+    eval_rows = load_rows(cfg.eval_file, need="messages") if cfg.eval_file else None
+    trainer, tokenizer, info = build_trainer(cfg, reporter, rows, eval_rows)
     before = _eval_loss(trainer)
     figures = train_with_resume(trainer, cfg, reporter, resume=cfg.resume)
     after = _eval_loss(trainer)

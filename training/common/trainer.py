@@ -21,11 +21,29 @@ from forge_data.config import StageConfig
 from training.common.checkpoints import discard_incomplete, latest_checkpoint
 from training.common.config import RunConfig
 from training.common.reporter import MetricsCallback, Reporter
-from training.common.runtime import precision_flags, resolve_device
+from training.common.runtime import precision_flags, resolve_device, seed_everything
 
 CHECKPOINTS = "checkpoints"
 MODEL = "model"
 LOG_HISTORY = "log_history.jsonl"
+
+
+def start_model(cfg, reporter: Reporter):
+    """Seed, then the stage's starting model and tokenizer (see ``training.models.prepare_model``)."""
+    from training.common.cli import StageError
+    from training.models import prepare_model
+
+    seed_everything(cfg.seed)  # before building: initial weights depend on it
+    model, tokenizer, info = prepare_model(
+        cfg.model, init_from=cfg.init_from, tokenizer_dir=cfg.tokenizer_dir
+    )
+    positions = model.config.max_position_embeddings
+    if cfg.stage.seq_len > positions:
+        raise StageError(f"stage.seq_len {cfg.stage.seq_len} exceeds the model's {positions} positions")
+    reporter.log(
+        f"{info['architecture']} with {info['parameters']['total']:,} parameters from {info['source']}"
+    )
+    return model, tokenizer, info
 
 
 def trainer_args(run: RunConfig, stage: StageConfig, args_cls=None, **extra: Any):
