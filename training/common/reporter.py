@@ -23,6 +23,7 @@ from typing import Any
 
 from transformers import TrainerCallback
 
+from forge_data.registry import flatten
 from training.common.runtime import is_main_process
 
 
@@ -32,18 +33,6 @@ def launched_by_dagster() -> bool:
     except ImportError:  # dagster-pipes is optional for the programs
         return False
     return PipesEnvVarParamsLoader().is_dagster_pipes_process()
-
-
-def flatten(metrics: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested dicts as dotted keys; scalars and lists kept (Pipes metadata and JSON both take them)."""
-    flat: dict[str, Any] = {}
-    for key, value in metrics.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(flatten(value, name + "."))
-        else:
-            flat[name] = value
-    return flat
 
 
 class Reporter:
