@@ -217,6 +217,7 @@ def run(cfg: EvalRun, reporter: Reporter) -> dict[str, Any]:
     answers = [r["output"] for r in (report["acceptance"] or {}).get("results", [])] + samples
     report["terminology"] = terminology(cfg.glossary, answers)
     report["memorization"] = memorization(cfg, model, tokenizer)
+    cfg.out.mkdir(parents=True, exist_ok=True)
     (cfg.out / "eval.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     reporter.log("wrote eval.json")
     return {"eval_file": str(cfg.out / "eval.json"), **figures(report)}
