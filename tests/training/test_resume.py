@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import torch
 from safetensors.torch import load_file
 
@@ -37,6 +38,7 @@ def _losses(out: Path) -> dict[int, float]:
     return {r["step"]: r["loss"] for r in map(json.loads, lines) if "loss" in r}
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_exactly(tmp_path, data_dir, tokenizer_dir):
     reference = tmp_path / "reference"
     done = run_program("cpt", _config(reference, data_dir, tokenizer_dir), tmp_path)
