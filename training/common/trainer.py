@@ -82,9 +82,10 @@ def train_with_resume(trainer, run: RunConfig, reporter: Reporter, *, resume: bo
     """Train, continuing from the newest complete checkpoint when ``resume`` (optimizer, scheduler,
     RNG states and the data position all come back), else from scratch with old checkpoints cleared."""
     folder = run.out / CHECKPOINTS
-    discarded = discard_incomplete(folder)
+    main = trainer.is_world_process_zero()
+    discarded = discard_incomplete(folder) if main else []
     last = latest_checkpoint(folder) if resume else None
-    if not resume and folder.exists():
+    if main and not resume and folder.exists():
         shutil.rmtree(folder)
     if last is not None:
         reporter.log(f"resuming from {last.name}")
@@ -95,9 +96,10 @@ def train_with_resume(trainer, run: RunConfig, reporter: Reporter, *, resume: bo
     callback = MetricsCallback(reporter)
     trainer.add_callback(callback)
     result = trainer.train(resume_from_checkpoint=str(last) if last else None)
-    with (run.out / LOG_HISTORY).open("a", encoding="utf-8") as fh:
-        for record in callback.history:
-            fh.write(json.dumps(record) + "\n")
+    if main:
+        with (run.out / LOG_HISTORY).open("a", encoding="utf-8") as fh:
+            for record in callback.history:
+                fh.write(json.dumps(record) + "\n")
     losses = [h["loss"] for h in callback.history if "loss" in h]
     rates = [h["tokens_per_s"] for h in callback.history if "tokens_per_s" in h]
     return {
@@ -116,7 +118,10 @@ def save_final(trainer, tokenizer, run: RunConfig) -> Path:
     folder = run.out / MODEL
     model = trainer.model
     if hasattr(model, "merge_and_unload"):  # a peft model: ship merged weights, loadable without peft
-        model = model.merge_and_unload()
-    model.save_pretrained(folder, safe_serialization=True)
-    tokenizer.save_pretrained(folder)
+        if trainer.is_world_process_zero():
+            model.merge_and_unload().save_pretrained(folder, safe_serialization=True)
+    else:
+        trainer.save_model(str(folder))  # gathers sharded weights (FSDP, DeepSpeed) and writes on rank 0
+    if trainer.is_world_process_zero():
+        tokenizer.save_pretrained(folder)
     return folder
