@@ -20,6 +20,7 @@ from bench.train_corpus import load_records
 from forge_data.config import TrainingConfig
 from forge_data.datasets import build_cpt_corpus, build_sft_conversations, write_dataset
 from training.common.reporter import Reporter
+from training.common.runtime import keep_freed_memory
 from training.cpt import CptRun
 from training.cpt import run as run_cpt
 from training.sft import SftRun
@@ -36,7 +37,20 @@ def main() -> None:
     parser.add_argument("--sft-steps", type=int)
     parser.add_argument("--layers", type=int)
     parser.add_argument("--architecture", choices=["dense", "moe"])
+    parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    parser.add_argument(
+        "--glibc-default", action="store_true", help="skip keep_freed_memory() (the programs call it)"
+    )
     args = parser.parse_args()
+
+    import torch
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if not args.glibc_default:
+        keep_freed_memory()
 
     recipe = TrainingConfig()
     if args.cpt_steps:
@@ -63,22 +77,28 @@ def main() -> None:
             ("sft_eval", sft.eval),
         ):
             write_dataset(rows, root / f"{name}.jsonl")
-        seconds = {}
+        seconds, cpu_seconds = {}, {}
 
-        started = time.perf_counter()
-        tok = run_tokenizer(
+        def timed(stage: str, fn, cfg):
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = fn(cfg, quiet)
+            seconds[stage] = round(time.perf_counter() - wall, 1)
+            cpu_seconds[stage] = round(time.process_time() - cpu, 1)
+            return result
+
+        tok = timed(
+            "tokenizer",
+            run_tokenizer,
             TokenizerRun(
                 output_dir=str(root / "tok"),
                 train_files=[str(root / "cpt_train.jsonl")],
                 heldout_files=[str(root / "cpt_eval.jsonl")],
                 tokenizer=recipe.tokenizer,
             ),
-            quiet,
         )
-        seconds["tokenizer"] = round(time.perf_counter() - started, 1)
-
-        started = time.perf_counter()
-        cpt = run_cpt(
+        cpt = timed(
+            "cpt",
+            run_cpt,
             CptRun(
                 output_dir=str(root / "cpt"),
                 train_file=str(root / "cpt_train.jsonl"),
@@ -88,12 +108,10 @@ def main() -> None:
                 stage=recipe.stages.cpt,
                 seed=recipe.seed,
             ),
-            quiet,
         )
-        seconds["cpt"] = round(time.perf_counter() - started, 1)
-
-        started = time.perf_counter()
-        sft_summary = run_sft(
+        sft_summary = timed(
+            "sft",
+            run_sft,
             SftRun(
                 output_dir=str(root / "sft"),
                 train_file=str(root / "sft_train.jsonl"),
@@ -102,9 +120,7 @@ def main() -> None:
                 stage=recipe.stages.sft,
                 seed=recipe.seed,
             ),
-            quiet,
         )
-        seconds["sft"] = round(time.perf_counter() - started, 1)
 
     print(
         json.dumps(
@@ -122,7 +138,10 @@ def main() -> None:
                     "sft_steps": sft_summary["steps"],
                     "parameters": cpt["model"]["parameters"],
                 },
-                "seconds": seconds,
+                "threads": torch.get_num_threads(),
+                "keep_freed_memory": not args.glibc_default,
+                "wall_seconds": seconds,
+                "cpu_seconds": cpu_seconds,
                 "tokens_per_word": tok["tokens_per_word"],
                 "cpt_heldout": {
                     k: {m: v[m] for m in ("perplexity", "bits_per_byte")} for k, v in cpt["heldout"].items()

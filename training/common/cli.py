@@ -20,7 +20,7 @@ from forge_data.cli.common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_USAGE,
 from forge_data.config import ConfigError
 from training.common.config import C, load_run_config
 from training.common.reporter import Reporter
-from training.common.runtime import is_main_process
+from training.common.runtime import is_main_process, keep_freed_memory
 
 
 class StageError(Exception):
@@ -58,6 +58,7 @@ def main(stage: str, config_cls: type[C], run: Callable[[C, Reporter], dict[str,
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # shard-writing bars would bury the figures in the logs
+    keep_freed_memory()
     reporter = Reporter(stage)
     try:
         summary = run_stage(stage, cfg, run, reporter)
