@@ -27,6 +27,7 @@ from training.common.data import load_rows, to_dataset
 from training.common.reporter import Reporter
 from training.common.trainer import save_final, start_model, train_with_resume, trainer_args
 from training.models import lora_config
+from training.tokenizer import CHAT_TEMPLATE, CHAT_TOKENS
 
 
 class SftRun(TrainRun):
@@ -39,6 +40,31 @@ def _eval_loss(trainer) -> float | None:
     return round(trainer.evaluate()["eval_loss"], 6)
 
 
+def assistant_masking(tokenizer, reporter: Reporter) -> bool:
+    """Make sure the chat template can mark assistant turns; False when it cannot (train on everything).
+
+    Our tokenizer's template has ``{% generation %}`` markers; TRL patches many known base templates.
+    A ChatML base it does not know (SmolLM2's carries a default system prompt) gets our ChatML
+    template, which is saved with the model, so inference renders conversations as training did.
+    """
+    from trl.chat_template_utils import get_training_chat_template, has_generation_markers
+
+    if has_generation_markers(tokenizer.chat_template):
+        return True
+    try:
+        get_training_chat_template(tokenizer)
+        return True
+    except ValueError:
+        pass
+    vocab = tokenizer.get_vocab()
+    if all(token in vocab for token in CHAT_TOKENS):
+        reporter.log("replaced the base's ChatML template with one that marks assistant turns")
+        tokenizer.chat_template = CHAT_TEMPLATE
+        return True
+    reporter.log("the chat template cannot mark assistant turns; training on whole conversations")
+    return False
+
+
 def build_trainer(cfg: SftRun, reporter: Reporter, rows: list[dict], eval_rows: list[dict] | None):
     """(trainer, tokenizer, model info): TRL's SFTTrainer on conversations, via the chat template."""
     from trl import SFTTrainer
@@ -48,11 +74,12 @@ def build_trainer(cfg: SftRun, reporter: Reporter, rows: list[dict], eval_rows: 
         raise StageError(
             "the tokenizer has no chat template; train or extend it with training.tokenizer first"
         )
+    assistant_only = cfg.stage.assistant_only_loss and assistant_masking(tokenizer, reporter)
     args = trainer_args(
         cfg,
         cfg.stage,
         max_length=cfg.stage.seq_len,
-        assistant_only_loss=cfg.stage.assistant_only_loss,
+        assistant_only_loss=assistant_only,
         packing=cfg.stage.packing,
         packing_strategy="bfd_split",
         per_device_eval_batch_size=cfg.stage.batch_size,
@@ -80,7 +107,7 @@ def run(cfg: SftRun, reporter: Reporter) -> dict[str, Any]:
         "model_dir": str(folder),
         "model": info,
         "train_conversations": len(rows),
-        "assistant_only_loss": cfg.stage.assistant_only_loss,
+        "assistant_only_loss": trainer.args.assistant_only_loss,
         **figures,
         "eval_loss": {"before": before, "after": after},
     }
