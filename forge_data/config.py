@@ -253,8 +253,11 @@ class StoreConfig(_Section):
 
 class TokenizerConfig(_Section):
     vocab_size: int = Field(4096, ge=256)
-    base: str | None = Field(None, description="Extend this tokenizer (folder) instead of training one.")
+    base: str | None = Field(
+        None, description="Extend this tokenizer (folder or .gguf) instead of training one."
+    )
     min_frequency: int = Field(2, ge=1)
+    domain_terms: int = Field(256, ge=0, description="With base: how many mined domain terms to add.")
 
 
 class ModelConfig(_Section):
@@ -269,7 +272,12 @@ class ModelConfig(_Section):
     num_experts: int = Field(4, ge=2)
     experts_per_token: int = Field(2, ge=1)
     router_aux_loss_coef: float = Field(0.01, ge=0)
+    tie_embeddings: bool = Field(
+        True, description="Share input embeddings and LM head (saves params at tiny sizes)."
+    )
     lora_rank: int = Field(0, ge=0, description="0 trains all weights; >0 trains LoRA adapters.")
+    lora_alpha: int = Field(16, ge=1)
+    lora_dropout: float = Field(0.0, ge=0, lt=1)
 
     @model_validator(mode="after")
     def _shapes(self) -> ModelConfig:
@@ -288,13 +296,27 @@ class StageConfig(_Section):
     batch_size: int = Field(8, ge=1)
     gradient_accumulation: int = Field(1, ge=1)
     learning_rate: float = Field(1e-3, gt=0)
+    lr_scheduler: Literal["cosine", "linear", "constant_with_warmup"] = "cosine"
     warmup_ratio: float = Field(0.05, ge=0, lt=1)
+    weight_decay: float = Field(0.0, ge=0)
+    max_grad_norm: float = Field(1.0, gt=0)
     seq_len: int = Field(256, ge=16)
+    logging_steps: int = Field(10, ge=1)
+    save_steps: int = Field(
+        50, ge=1, description="Checkpoint cadence; a killed run resumes from the last one."
+    )
+    gradient_checkpointing: bool = Field(False, description="Trade compute for memory on large models.")
 
 
 class CptConfig(StageConfig):
+    max_steps: int = Field(300, ge=1)
+    learning_rate: float = Field(2e-3, gt=0)
     mix: dict[Literal["code", "doc", "chat"], float] = Field(
         default_factory=lambda: {"code": 0.4, "doc": 0.4, "chat": 0.2}
+    )
+    packing_strategy: Literal["wrapped", "bfd_split"] = Field(
+        "wrapped",
+        description="wrapped: concatenate and cut (plain batches); bfd_split: whole documents, padding-free.",
     )
 
     @field_validator("mix")
@@ -303,6 +325,15 @@ class CptConfig(StageConfig):
         if any(w < 0 for w in mix.values()) or sum(mix.values()) <= 0:
             raise ValueError("mixing weights must be non-negative with a positive sum")
         return mix
+
+
+class SftConfig(StageConfig):
+    max_steps: int = Field(60, ge=1)
+    learning_rate: float = Field(5e-4, gt=0)
+    assistant_only_loss: bool = Field(True, description="Learn the answers only, not the questions.")
+    packing: bool = False
+    include_docs: bool = Field(True, description="Add question-answer pairs derived from doc sections.")
+    max_answer_chars: int = Field(1200, ge=40)
 
 
 class DpoConfig(StageConfig):
@@ -322,7 +353,7 @@ class GrpoConfig(StageConfig):
 
 class StagesConfig(_Section):
     cpt: CptConfig = CptConfig()
-    sft: StageConfig = StageConfig(max_steps=60, learning_rate=5e-4)
+    sft: SftConfig = SftConfig()
     dpo: DpoConfig = DpoConfig()
     grpo: GrpoConfig = GrpoConfig()
 
@@ -332,6 +363,14 @@ class EvalConfig(_Section):
     gate: float = Field(0.95, ge=0, le=1, description="Acceptance pass rate a model needs to register.")
     holdout_fraction: float = Field(0.05, gt=0, lt=0.5)
     max_new_tokens: int = Field(32, ge=1)
+    canaries: str | None = Field(
+        None, description="JSONL of {canary[, prefix]} planted in raw data, for the audit."
+    )
+    decontamination_n: int = Field(13, ge=4, description="Word n-gram size for eval-vs-train overlap.")
+    max_eval_tokens: int = Field(100_000, ge=256, description="Cap on held-out tokens scored for perplexity.")
+    sample_prompts: list[str] = Field(
+        default_factory=list, description="Prompts whose generations are shown."
+    )
 
 
 class TrainingConfig(_Section):

@@ -1,0 +1,1 @@
+"""What every stage program shares; DPO/GRPO stages build on the same pieces."""

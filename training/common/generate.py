@@ -1,0 +1,41 @@
+"""Greedy generation in batches, with or without the chat template; shared by evaluation and serving."""
+
+from __future__ import annotations
+
+import torch
+
+
+def render(tokenizer, prompt: str, chat: bool) -> str:
+    """The text the model sees: a one-turn conversation awaiting the assistant, or the raw prompt."""
+    if not chat:
+        return prompt
+    messages = [{"role": "user", "content": prompt}]
+    return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+
+@torch.no_grad()
+def generate(
+    model, tokenizer, prompts: list[str], *, chat: bool, max_new_tokens: int, batch_size: int = 8
+) -> list[str]:
+    """Greedy continuations (decoded, special tokens dropped) of ``prompts``, in order."""
+    was_training, side = model.training, tokenizer.padding_side
+    model.eval()
+    tokenizer.padding_side = "left"  # decoder-only models continue from the right edge
+    device = next(model.parameters()).device
+    outputs: list[str] = []
+    try:
+        for start in range(0, len(prompts), batch_size):
+            texts = [render(tokenizer, p, chat) for p in prompts[start : start + batch_size]]
+            batch = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
+            ids = model.generate(
+                **batch,
+                do_sample=False,
+                max_new_tokens=max_new_tokens,
+                pad_token_id=tokenizer.pad_token_id,
+            )
+            new = ids[:, batch["input_ids"].shape[1] :]
+            outputs.extend(tokenizer.batch_decode(new, skip_special_tokens=True))
+    finally:
+        tokenizer.padding_side = side
+        model.train(was_training)
+    return outputs
