@@ -6,8 +6,6 @@ The project file is read when the code location loads (it names the sources, whi
 partitions); edit it and reload the code location to pick up changes.
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 
@@ -15,8 +13,8 @@ import dagster as dg
 
 from assets import curate, evaluate, version
 from assets.ingest import build_ingest_assets
-from assets.train import build_training_assets, training_datasets
 from assets.resources import ForgeProject, LocalTrainingLauncher, store_resource_for
+from assets.train import build_training_assets, training_datasets
 from forge_data.config import load
 from quality.dataset_checks import DATASET_CHECKS
 from quality.model_checks import MODEL_CHECKS

@@ -1,7 +1,5 @@
 """Curate group: quality filters → exact and near-duplicate removal → PII redaction → code units."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets import metadata as md

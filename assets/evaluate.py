@@ -1,7 +1,5 @@
 """Evaluate group: the registration of a model that passed its evaluation gate."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets.resources import ForgeProject, VersionStoreResource

@@ -1,7 +1,5 @@
 """Ingest group: one partition per configured source, so a single source can be re-ingested."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets import metadata as md

@@ -4,8 +4,6 @@ Only counts, ids, uris, hashes and redacted samples reach here: the steps never 
 their stats, and :func:`samples` is only fed from the redaction step's output.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -80,6 +78,13 @@ def loss_curve(history_path, points: int = 12) -> dg.MetadataValue:
     stride = max(1, len(rows) // points)
     picked = rows[::stride] + ([rows[-1]] if (len(rows) - 1) % stride else [])
     table = md_table(
-        [{"step": r["step"], "loss": round(r["loss"], 4), "learning rate": f"{r.get('learning_rate', 0):.2e}"} for r in picked]
+        [
+            {
+                "step": r["step"],
+                "loss": round(r["loss"], 4),
+                "learning rate": f"{r.get('learning_rate', 0):.2e}",
+            }
+            for r in picked
+        ]
     ).value
     return dg.MetadataValue.md(f"`{spark}`  loss {losses[0]:.3f} → {losses[-1]:.3f}\n\n{table}")

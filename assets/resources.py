@@ -7,8 +7,6 @@
   :class:`TorchrunTrainingLauncher` (several processes per node under torchrun).
 """
 
-from __future__ import annotations
-
 import json
 import os
 import shutil

@@ -7,8 +7,6 @@ in the instance at $DAGSTER_HOME (``<state_dir>/dagster`` by default), so `dagst
 them afterwards with all their metadata and check results.
 """
 
-from __future__ import annotations
-
 import argparse
 import json
 import os

@@ -5,8 +5,6 @@ process), which streams progress to the run's log and reports loss, tokens/s and
 as the asset's metadata. Training assets share the "gpu" pool: one at a time on a machine.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 import dagster as dg
@@ -48,7 +46,9 @@ def training_datasets(project: ForgeProject, store: VersionStoreResource) -> dg.
             "sft_train_conversations": sft.get("train_conversations", 0),
             "sft_eval_conversations": sft.get("eval_conversations", 0),
             "cpt_mix": md.md_table(
-                [{"kind": k, **v} for k, v in cpt.get("per_kind", {}).items()] if isinstance(cpt.get("per_kind"), dict) else []
+                [{"kind": k, **v} for k, v in cpt.get("per_kind", {}).items()]
+                if isinstance(cpt.get("per_kind"), dict)
+                else []
             ),
             "folder": dg.MetadataValue.path(info["folder"]),
         }
@@ -69,9 +69,14 @@ def run_stage(
     result = trainer.launch(context, step.module, step.config, step.output_dir)
     summary_path = step.output_dir / "summary.json"
     summary = read_json(summary_path) if summary_path.is_file() else {}
-    write_json({"output_dir": str(step.output_dir), "data_commit": data["data_commit"], "summary": summary},
-               ws.training(name) / "current.json")
-    extra: dict[str, Any] = {"data_commit": data["data_commit"], "output_dir": dg.MetadataValue.path(str(step.output_dir))}
+    write_json(
+        {"output_dir": str(step.output_dir), "data_commit": data["data_commit"], "summary": summary},
+        ws.training(name) / "current.json",
+    )
+    extra: dict[str, Any] = {
+        "data_commit": data["data_commit"],
+        "output_dir": dg.MetadataValue.path(str(step.output_dir)),
+    }
     history = step.output_dir / "log_history.jsonl"
     if history.is_file():
         extra["loss_curve"] = md.loss_curve(history)

@@ -1,7 +1,5 @@
 """Version group: write the curated dataset to a run branch, audit it (quality/), publish to main."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets import metadata as md

@@ -239,7 +239,9 @@ class ChecksConfig(_Section):
 
 class StoreConfig(_Section):
     backend: Literal["embedded", "lakefs"] = "embedded"
-    path: str = Field("state/store", description="embedded: the store's folder.")
+    path: str | None = Field(
+        None, description="embedded: the store's folder (default: <project.state_dir>/store)."
+    )
     repository: str = Field("forge-data", description="lakefs: the repository name.")
     storage_namespace: str | None = Field(None, description="lakefs: where a new repository keeps data.")
     main_branch: str = "main"
@@ -412,6 +414,13 @@ class ForgeConfig(_Section):
 
     # Set by load(); not part of the file.
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
+
+    @model_validator(mode="after")
+    def _store_in_state_dir(self) -> ForgeConfig:
+        # Two projects in one folder must never share a store by accident.
+        if self.store.path is None:
+            self.store.path = str(Path(self.project.state_dir) / "store")
+        return self
 
     @model_validator(mode="after")
     def _unique_sources(self) -> ForgeConfig:

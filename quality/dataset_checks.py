@@ -1,7 +1,5 @@
 """Blocking checks on the staged dataset: a failure stops the merge to main in the same run."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets import metadata as md
@@ -14,7 +12,7 @@ from forge_data.store import VersionStore
 
 def _staged_ref(context: dg.AssetCheckExecutionContext, store: VersionStore) -> str:
     """This run's branch when the check runs with the staging; otherwise the last staged branch."""
-    branch = publish.run_branch(context.run_id)
+    branch = publish.run_branch(context.run.run_id)
     if branch in store.list_branches():
         return branch
     event = context.instance.get_latest_materialization_event(staged_dataset.key)

@@ -1,7 +1,5 @@
 """Blocking checks on the evaluation: a model that fails them is never registered."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets.resources import ForgeProject
@@ -35,7 +33,12 @@ def acceptance_gate(project: ForgeProject) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=rate >= gate,
         description=f"acceptance pass rate {rate:.0%} against a gate of {gate:.0%}",
-        metadata={"pass_rate": rate, "gate": gate, "cases": acceptance["cases"], "passed": acceptance["passed"]},
+        metadata={
+            "pass_rate": rate,
+            "gate": gate,
+            "cases": acceptance["cases"],
+            "passed": acceptance["passed"],
+        },
     )
 
 

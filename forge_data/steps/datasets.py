@@ -27,7 +27,10 @@ def build(cfg: ForgeConfig, ws: Workspace, store: VersionStore) -> dict[str, Any
         raise ValueError(f"data commit {commit[:12]} holds no curated records: nothing to train on")
     training = cfg.training
     cpt = build_cpt_corpus(
-        records, mix=training.stages.cpt.mix, holdout_fraction=training.eval.holdout_fraction, seed=training.seed
+        records,
+        mix=training.stages.cpt.mix,
+        holdout_fraction=training.eval.holdout_fraction,
+        seed=training.seed,
     )
     sft = build_sft_conversations(records, holdout_fraction=training.eval.holdout_fraction)
     out = ws.datasets(commit)
