@@ -30,17 +30,22 @@ def prepare_dagster_home(state_dir: Path) -> Path:
 
 
 def _failures(result: Any) -> list[str]:
+    """Failed steps and failed checks, each said once (a failed blocking check also fails its step)."""
     import dagster as dg
 
-    failed = []
+    checks, steps = [], []
     for event in result.all_events:
-        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            failed.append(f"step {event.step_key} failed")
-        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if not evaluation.passed:
-                failed.append(f"check {evaluation.asset_check_key.name} failed")
-    return failed
+                key = evaluation.asset_check_key
+                checks.append(
+                    (f"{key.asset_key.to_python_identifier()}_{key.name}", f"check {key.name} failed")
+                )
+        elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            steps.append(event.step_key)
+    check_steps = {step for step, _ in checks}
+    return [message for _, message in checks] + [f"step {s} failed" for s in steps if s not in check_steps]
 
 
 def run_pipeline(config_path: str | Path, instance: Any = None) -> dict[str, Any]:

@@ -65,6 +65,7 @@ def _published_commit(cfg: ForgeConfig) -> str | None:
 def _model_summary(ws: Workspace) -> dict[str, Any]:
     current = _read(ws.training("evaluate") / "current.json")
     evaluation = current["summary"] if current else None
+    report = _read(Path(current["output_dir"]) / "eval.json") if current else None
     from forge_data.registry import list_models
 
     entries = list_models(ws.registry) if ws.registry.is_dir() else []
@@ -73,5 +74,6 @@ def _model_summary(ws: Workspace) -> dict[str, Any]:
         "model_path": latest.path if latest else None,
         "model": latest.ref if latest else None,
         "model_data_commit": latest.data_commit if latest else None,
+        "trained_model": report.get("model_dir") if report else None,
         "evaluation": evaluation,
     }

@@ -56,7 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"forge {args.command}: interrupted", file=sys.stderr)
         return EXIT_FAILED
     if summary is not None:
-        print_summary(summary, args.json)
+        if getattr(args, "report", None) and not args.json:
+            print(args.report(summary))
+        else:
+            print_summary(summary, args.json)
         if isinstance(summary, dict) and summary.get("ok") is False:
             return EXIT_FAILED
     return EXIT_OK

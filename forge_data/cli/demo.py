@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from forge_data.cli._pipeline import run_pipeline
+from forge_data.cli._report import render
 
 ORDER = 10
 
@@ -22,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7, help="the sample company's seed (default 7)")
     p.add_argument("--fresh", action="store_true", help="delete WORKDIR first")
     p.add_argument("--quiet", action="store_true", help="do not stream the pipeline's log to stderr")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, report=render)
     return p
 
 

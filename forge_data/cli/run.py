@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from forge_data.cli._pipeline import run_pipeline
+from forge_data.cli._report import render
 from forge_data.cli.common import CliError
 from forge_data.config import load
 
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     p.add_argument("config", type=Path, help="the project file (forge.yaml)")
     p.add_argument("--quiet", action="store_true", help="do not stream the pipeline's log to stderr")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, report=render)
     return p
 
 
