@@ -29,6 +29,7 @@ from forge_data.datasets import build_cpt_corpus, build_sft_conversations, write
 from training.common.reporter import Reporter
 from training.cpt import CptRun
 from training.cpt import run as run_cpt
+from training.models import model_config
 from training.sft import SftRun
 from training.sft import run as run_sft
 from training.tokenizer import train_bpe
@@ -39,22 +40,12 @@ def bare_trl(
 ) -> None:
     """What a user would write with TRL alone, configured like the stage."""
     from datasets import Dataset
-    from transformers import AutoModelForCausalLM, LlamaConfig, set_seed
+    from transformers import AutoModelForCausalLM, set_seed
     from trl import SFTConfig, SFTTrainer
 
     set_seed(seed)
-    config = LlamaConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=model_cfg.hidden_size,
-        intermediate_size=model_cfg.intermediate_size,
-        num_hidden_layers=model_cfg.num_layers,
-        num_attention_heads=model_cfg.num_heads,
-        num_key_value_heads=model_cfg.num_kv_heads,
-        max_position_embeddings=model_cfg.max_seq_len,
-        tie_word_embeddings=model_cfg.tie_embeddings,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-    )
+    # the same architecture the stage builds (training.models), so only the training code differs
+    config = model_config(model_cfg, tokenizer)
     model = AutoModelForCausalLM.from_config(config)
     field = "text" if kind == "cpt" else "messages"
     extra = (

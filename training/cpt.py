@@ -29,7 +29,13 @@ from training.common.config import TrainRun
 from training.common.data import load_rows, to_dataset
 from training.common.perplexity import perplexity
 from training.common.reporter import Reporter
-from training.common.trainer import save_final, start_model, train_with_resume, trainer_args
+from training.common.trainer import (
+    count_trainable,
+    save_final,
+    start_model,
+    train_with_resume,
+    trainer_args,
+)
 from training.models import lora_config
 
 
@@ -61,7 +67,7 @@ def build_trainer(cfg: CptRun, reporter: Reporter, rows: list[dict]):
         processing_class=tokenizer,
         peft_config=lora_config(cfg.model),
     )
-    return trainer, tokenizer, info
+    return trainer, tokenizer, count_trainable(trainer, info)
 
 
 def run(cfg: CptRun, reporter: Reporter) -> dict[str, Any]:

@@ -54,7 +54,15 @@ def load_tokenizer(path: str | Path) -> PreTrainedTokenizerBase:
 def load_model(path: str | Path) -> PreTrainedModel:
     """An HF folder (safetensors + config.json) or a GGUF file, dequantised to float32 for training."""
     folder, extra = _split_gguf(path)
-    return AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype="float32", **extra)
+    model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype="float32", **extra)
+    if extra:
+        # transformers dequantises GGUF weights into plain float32 Linear layers but keeps the GGUF
+        # "quantizer" as a marker, which makes Trainer refuse to train and save_pretrained claim a
+        # quantization the saved weights no longer have. Drop the marker.
+        if getattr(model, "hf_quantizer", None) is not None:
+            model.hf_quantizer.remove_quantization_config(model)
+        model.config._is_quantized = False
+    return model
 
 
 def model_config(cfg: ModelConfig, tokenizer: PreTrainedTokenizerBase) -> PretrainedConfig:

@@ -25,7 +25,13 @@ from training.common.cli import StageError, main
 from training.common.config import TrainRun
 from training.common.data import load_rows, to_dataset
 from training.common.reporter import Reporter
-from training.common.trainer import save_final, start_model, train_with_resume, trainer_args
+from training.common.trainer import (
+    count_trainable,
+    save_final,
+    start_model,
+    train_with_resume,
+    trainer_args,
+)
 from training.models import lora_config
 from training.tokenizer import CHAT_TEMPLATE, CHAT_TOKENS
 
@@ -92,7 +98,7 @@ def build_trainer(cfg: SftRun, reporter: Reporter, rows: list[dict], eval_rows: 
         processing_class=tokenizer,
         peft_config=lora_config(cfg.model),
     )
-    return trainer, tokenizer, info
+    return trainer, tokenizer, count_trainable(trainer, info)
 
 
 def run(cfg: SftRun, reporter: Reporter) -> dict[str, Any]:

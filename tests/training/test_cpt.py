@@ -78,6 +78,8 @@ def test_lora_cpt_ships_merged_weights(tmp_path, data_dir, cpt_output):
     )
     summary = run(cfg, Reporter("cpt"))
     assert summary["steps"] == 10
+    params = summary["model"]["parameters"]
+    assert 0 < params["trainable"] < params["total"] / 5  # only the adapters trained
     merged = AutoModelForCausalLM.from_pretrained(summary["model_dir"])
     names = [n for n, _ in merged.named_parameters()]
     assert not any("lora" in n for n in names)  # a plain model: no peft needed to load it

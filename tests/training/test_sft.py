@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from transformers import AutoModelForCausalLM
 
 from forge_data.datasets import read_dataset
 from tests.training.conftest import smollm2_gguf, tiny_model
@@ -107,4 +109,6 @@ def test_lora_sft_on_the_smollm2_gguf_base(tmp_path, data_dir):
     summary = run(cfg, Reporter("sft"))
     assert summary["assistant_only_loss"] is True and summary["steps"] == 3
     assert summary["model"]["parameters"]["total"] > 100_000_000
-    assert (Path(summary["model_dir"]) / "model.safetensors").is_file()
+    config = json.loads((Path(summary["model_dir"]) / "config.json").read_text())
+    assert "quantization_config" not in config  # dequantised float weights, a plain HF folder
+    assert AutoModelForCausalLM.from_pretrained(summary["model_dir"]).config.model_type == "llama"

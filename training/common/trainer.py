@@ -17,11 +17,15 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from transformers.trainer_callback import PrinterCallback
+
 from forge_data.config import StageConfig
 from training.common.checkpoints import discard_incomplete, latest_checkpoint
+from training.common.cli import StageError
 from training.common.config import RunConfig
 from training.common.reporter import MetricsCallback, Reporter
 from training.common.runtime import precision_flags, resolve_device, seed_everything
+from training.models import count_parameters, prepare_model
 
 CHECKPOINTS = "checkpoints"
 MODEL = "model"
@@ -29,10 +33,9 @@ LOG_HISTORY = "log_history.jsonl"
 
 
 def start_model(cfg, reporter: Reporter):
-    """Seed, then the stage's starting model and tokenizer (see ``training.models.prepare_model``)."""
-    from training.common.cli import StageError
-    from training.models import prepare_model
+    """Seed, then the stage's starting model and tokenizer (see ``training.models.prepare_model``).
 
+    Call :func:`count_trainable` once the trainer has wrapped the model (LoRA) to update the counts."""
     seed_everything(cfg.seed)  # before building: initial weights depend on it
     model, tokenizer, info = prepare_model(
         cfg.model, init_from=cfg.init_from, tokenizer_dir=cfg.tokenizer_dir
@@ -44,6 +47,11 @@ def start_model(cfg, reporter: Reporter):
         f"{info['architecture']} with {info['parameters']['total']:,} parameters from {info['source']}"
     )
     return model, tokenizer, info
+
+
+def count_trainable(trainer, info: dict[str, Any]) -> dict[str, Any]:
+    """``info`` with parameter counts of the model as the trainer trains it (LoRA adapters wrapped in)."""
+    return {**info, "parameters": count_parameters(trainer.model)}
 
 
 def trainer_args(run: RunConfig, stage: StageConfig, args_cls=None, **extra: Any):
@@ -89,8 +97,6 @@ def train_with_resume(trainer, run: RunConfig, reporter: Reporter, *, resume: bo
         shutil.rmtree(folder)
     if last is not None:
         reporter.log(f"resuming from {last.name}")
-    from transformers.trainer_callback import PrinterCallback
-
     # The Reporter prints (or streams to Dagster) instead; stdout stays for the summary line.
     trainer.remove_callback(PrinterCallback)
     callback = MetricsCallback(reporter)
