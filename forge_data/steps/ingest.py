@@ -262,3 +262,25 @@ def _stats(source: SourceConfig, snap: Snapshot, info: dict[str, Any]) -> dict[s
 
 _COUNT_KEYS = {"inputs", "records", "quarantined", "by_format", "by_language", "by_kind", "by_reason",
                "deleted", "seconds", "source", "source_kind"}  # fmt: skip
+
+
+def resuppress(ws: Workspace, source_name: str) -> int:
+    """Apply the suppression list to a source's saved snapshot now (after a forget request)."""
+    from forge_data.tables import read_json
+
+    snap = snapshot.load(ws, source_name)
+    if snap is None:
+        return 0
+    before = snap.records.num_rows + snap.quarantine.num_rows
+    snap = apply_suppression(ws, snap)
+    removed = before - snap.records.num_rows - snap.quarantine.num_rows
+    if removed:
+        snapshot.save(ws, source_name, snap)
+        stats = read_json(ws.ingest_stats(source_name))
+        stats.update(
+            records=snap.records.num_rows,
+            quarantined=snap.quarantine.num_rows,
+            suppressed=sum(snap.state["suppressed"].values()),
+        )
+        write_json(stats, ws.ingest_stats(source_name))
+    return removed
