@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from forge_data.cli.common import EXIT_FAILED, CliError
+from forge_data.cli.lineage import add_target_arguments
 
 ORDER = 65
 
@@ -31,12 +31,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--uri", metavar="URI", help="a source uri, as records name it")
-    what.add_argument(
-        "--author", metavar="EMAIL_OR_HASH", help="a person: e-mail, chat user id or author hash"
-    )
-    p.add_argument("--config", type=Path, default=Path("forge.yaml"), help="the project file (forge.yaml)")
+    add_target_arguments(p, record=False)
     p.add_argument("--reason", default="", help="why (e-mail addresses in it are replaced by their hash)")
     p.set_defaults(func=run)
     return p

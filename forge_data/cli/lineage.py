@@ -28,15 +28,21 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_target_arguments(p, record=True)
+    p.set_defaults(func=run)
+    return p
+
+
+def add_target_arguments(p: argparse.ArgumentParser, *, record: bool) -> None:
+    """What to look for (one of a record id, a uri, an author) and the project file."""
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--record", metavar="ID", help="a record id")
+    if record:
+        what.add_argument("--record", metavar="ID", help="a record id")
     what.add_argument("--uri", metavar="URI", help="a source uri, as records name it")
     what.add_argument(
         "--author", metavar="EMAIL_OR_HASH", help="a person: e-mail, chat user id or author hash"
     )
     p.add_argument("--config", type=Path, default=Path("forge.yaml"), help="the project file (forge.yaml)")
-    p.set_defaults(func=run)
-    return p
 
 
 def open_project(config: Path):
