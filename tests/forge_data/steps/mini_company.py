@@ -224,3 +224,31 @@ def commit_code(root: Path, files: dict[str, str], message: str = "change") -> s
 
 def add_slack_day(root: Path, rel: str, lines: list[tuple[str, str]], day: int) -> None:
     write_files(root / "slack", {rel: json.dumps(_messages(day, lines))})
+
+
+# --- models trained on the company's data ---------------------------------------------------
+
+
+def tiny_model(folder: Path) -> Path:
+    """A real HF model folder: a one-layer Llama built from config (nothing downloaded)."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(0)
+    config = LlamaConfig(
+        vocab_size=64, hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+        num_key_value_heads=1,
+    )  # fmt: skip
+    LlamaForCausalLM(config).save_pretrained(folder)
+    return folder
+
+
+def train_on_main(cfg, store, tmp_path: Path, name: str) -> dict:
+    """Build the training datasets from main's head and register a model as trained on them."""
+    from forge_data.steps import datasets
+    from forge_data.steps.register import register
+    from forge_data.workspace import Workspace
+
+    ws = Workspace(cfg.state_dir)
+    datasets.build(cfg, ws, store)
+    return register(cfg, ws, store, tiny_model(tmp_path / name), {"perplexity": 1.0}, {"cpt": str(tmp_path)})
