@@ -39,13 +39,17 @@ def _stamp(folder: Path) -> dict:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
+def describes(ws: Workspace, commit: str) -> bool:
+    """Whether the saved index is the index of main's data at ``commit`` (without loading it)."""
+    return _stamp(current_dir(ws)).get("commit") == commit
+
+
 def load_for(ws: Workspace, commit: str, cfg: DedupConfig) -> LshIndex | None:
     """The index of main's data at ``commit``, or None when the saved one does not describe it."""
-    folder = current_dir(ws)
-    if _stamp(folder).get("commit") != commit:
+    if not describes(ws, commit):
         return None
     try:
-        index = LshIndex.load(folder)
+        index = LshIndex.load(current_dir(ws))
         index.params.check(index_params(cfg))
     except (FileNotFoundError, ValueError):
         return None

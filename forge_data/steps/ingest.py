@@ -24,14 +24,7 @@ import pyarrow.compute as pc
 from forge_data.config import ForgeConfig, SourceConfig
 from forge_data.steps import snapshot
 from forge_data.steps.snapshot import Snapshot
-from forge_data.steps.source_units import (
-    WHOLE_SOURCE,
-    changed_files,
-    file_hashes,
-    include_exactly,
-    settings_hash,
-    unit_of,
-)
+from forge_data.steps.source_units import changed_files, file_hashes, scheme_for, settings_hash
 from forge_data.tables import write_json
 from forge_data.workspace import Workspace
 
@@ -63,8 +56,10 @@ def ingest(cfg: ForgeConfig, ws: Workspace, source_name: str, *, full: bool | No
     if info["mode"] == "full" and prev is None:
         info["reason"] = reason
     snap.state.update(settings=settings)
+    rows = snap.records.num_rows + snap.quarantine.num_rows
     snap = apply_suppression(ws, snap)
-    snapshot.save(ws, source_name, snap)
+    if info["mode"] != "unchanged" or rows != snap.records.num_rows + snap.quarantine.num_rows:
+        snapshot.save(ws, source_name, snap)
     stats = _stats(source, snap, info)
     stats["seconds"] = round(time.perf_counter() - started, 3)
     write_json(stats, ws.ingest_stats(source_name))
@@ -119,7 +114,7 @@ def _read_git(cfg, source, root, prev: Snapshot | None) -> tuple[Snapshot, dict[
                     "suppressed": _pruned(prev, replaced),
                 }
                 info = {
-                    "mode": "incremental" if replaced else "unchanged",
+                    "mode": "incremental" if replaced or result.stats["head"] != head else "unchanged",
                     "reason": f"{len(replaced)} paths changed since {head[:12]}",
                     "units_read": len(replaced - removed),
                     "units_removed": len(removed),
@@ -148,29 +143,30 @@ def _git_extra(stats: dict[str, Any]) -> dict[str, Any]:
 def _read_files(cfg, source, root, prev: Snapshot | None) -> tuple[Snapshot, dict[str, Any]]:
     """Wiki and chat sources: compare content hashes of files with the last snapshot's."""
     hashes, excluded = file_hashes(source, root)
-    files = set(hashes)
-    if prev is not None:
+    scheme = scheme_for(source.kind, root, set(hashes))
+    if prev is not None and "" not in set(prev.inputs.column("unit").to_pylist()):
         added, removed = changed_files(prev.state.get("files", {}), hashes)
         base = {"units_removed": len(removed), "excluded_by_config": excluded}
-        if not added and not removed:
+        changed = {scheme.file_unit(p) for p in added | removed}
+        if not changed:
             snap = Snapshot(prev.records, prev.quarantine, prev.inputs, dict(prev.state))
             return snap, {"mode": "unchanged", "reason": "no file changed", "units_read": 0, "rows_read": 0,
                           **base, "extra": prev.state.get("extra", {})}  # fmt: skip
-        include = include_exactly(added) if source.kind == "wiki" else None
-        if include is not None:
-            part = _ingest(cfg, source.model_copy(update={"include": include})) if added else None
-            merged = prev.without_units(added | removed)
-            orphans = False
+        partial = scheme.partial(changed)
+        if partial is not None:
+            replaced, include = partial
+            part = _ingest(cfg, source.model_copy(update={"include": include})) if include else None
+            merged, orphans = prev.without_units(replaced), False
             if part is not None:
-                units = _units(part, lambda path: unit_of(path, files))
+                units = _units(part, scheme.row_unit)
                 orphans = None in units[0] or None in units[1]
                 merged = merged.plus(_fresh(part, units))
             if not orphans and merged.has_unique_keys():
-                merged.state = {**prev.state, "files": hashes, "suppressed": _pruned(prev, added | removed)}
+                merged.state = {**prev.state, "files": hashes, "suppressed": _pruned(prev, replaced)}
                 info = {
                     "mode": "incremental",
                     "reason": f"{len(added)} files added or changed, {len(removed)} removed",
-                    "units_read": len(added),
+                    "units_read": len(changed & scheme.units),
                     "rows_read": (part.records.num_rows + part.quarantine.num_rows) if part else 0,
                     "deleted": _removed_uris(prev, merged),
                     **base,
@@ -181,13 +177,9 @@ def _read_files(cfg, source, root, prev: Snapshot | None) -> tuple[Snapshot, dic
                 }
                 return merged, info
     result = _ingest(cfg, source)
-    if source.kind == "wiki":
-        units = _units(result, lambda path: unit_of(path, files) or "")
-    else:
-        units = ([WHOLE_SOURCE] * result.records.num_rows, [WHOLE_SOURCE] * result.quarantine.num_rows)
-    snap = _fresh(result, units)
+    snap = _fresh(result, _units(result, lambda path: scheme.row_unit(path) or ""))
     snap.state = {"files": hashes, "extra": result.stats}
-    info = _full_info(result, "the chat export changed: it is read whole" if prev is not None else "")
+    info = _full_info(result, "" if prev is None else "the changed files cannot be read on their own")
     info.update(deleted=_removed_uris(prev, snap), excluded_by_config=excluded)
     return snap, info
 

@@ -121,10 +121,8 @@ def _stack(old: pa.Table | None, new: pa.Table, sort_key: str) -> pa.Table:
 
 
 def next_state(cfg: ForgeConfig, ws: Workspace, store: VersionStore, plan: Plan) -> NextState:
-    from forge_data.steps.publish import read_manifest
-
     batch = _batch(cfg, ws, plan)
-    prev_manifest = {} if plan.full else read_manifest(store, plan.base)
+    prev_manifest = plan.base_manifest
     ids = plan.ids("changed", "removed", "pulled")  # records this run decided again or lost
     reject_ids = plan.ids("changed", "removed", origin="quarantine")
     keys = plan.keys("changed", "removed", "pulled")
@@ -136,39 +134,59 @@ def next_state(cfg: ForgeConfig, ws: Workspace, store: VersionStore, plan: Plan)
             return None
         return _published(store, plan.base, layout.source_path(prefix, source), schema)
 
+    def merged(path: str, old: pa.Table | None, drop, new: pa.Table, key: str) -> pa.Table:
+        """``old`` minus the ``drop`` rows plus ``new``; staged only when that changes anything."""
+        if old is not None:
+            dropped = pc.fill_null(drop, False)
+            if not pc.any(dropped).as_py() and new.num_rows == 0:
+                return old  # already on the branch, which starts from main
+            old = old.filter(pc.invert(dropped))
+        state.objects[path] = table = _stack(old, new, key)
+        return table
+
     for source in cfg.sources:
         name = source.name
         if name not in touched:
             state.by_source[name] = prev_manifest["by_source"][name]
             continue
-        records = previous(layout.RECORDS_PREFIX, name, RECORD_SCHEMA)
-        units = previous(layout.UNITS_PREFIX, name, None)
-        quarantine = previous(layout.QUARANTINE_PREFIX, name, QUARANTINE_SCHEMA)
-        ledger = previous(layout.LEDGER_PREFIX, name, LEDGER_SCHEMA)
-        if records is not None:
-            records = records.filter(pc.invert(_is_in(records.column("id"), ids)))
-            if units is not None:
-                units = units.filter(pc.invert(_is_in(units.column("record_id"), ids)))
-            from_ingest = pc.equal(quarantine.column("stage"), "ingest")
-            stale = pc.if_else(from_ingest, _is_in(quarantine.column("id"), reject_ids), _is_in(quarantine.column("id"), ids))  # fmt: skip
-            quarantine = quarantine.filter(pc.invert(stale))
-            ledger = ledger.filter(pc.invert(_is_in(ledger.column("key"), keys)))
-        new_ledger = _of(batch.ledger, name).drop_columns(["source"]).cast(LEDGER_SCHEMA)
-        tables = {
-            layout.RECORDS_PREFIX: _stack(records, _of(batch.records, name), "id"),
-            layout.UNITS_PREFIX: _stack(units, _of(batch.units, name), "id"),
-            layout.QUARANTINE_PREFIX: _stack(quarantine, _of(batch.quarantine, name), "id"),
-            layout.LEDGER_PREFIX: _stack(ledger, new_ledger, "key"),
+        path = {prefix: layout.source_path(prefix, name) for prefix in layout.PER_SOURCE}
+        old = {
+            prefix: None if plan.full else _published(store, plan.base, path[prefix], schema)
+            for prefix, schema in (
+                (layout.RECORDS_PREFIX, RECORD_SCHEMA),
+                (layout.UNITS_PREFIX, None),
+                (layout.QUARANTINE_PREFIX, QUARANTINE_SCHEMA),
+            )
         }
-        for prefix, table in tables.items():
-            state.objects[layout.source_path(prefix, name)] = table
+        old[layout.LEDGER_PREFIX] = None if plan.full else plan.ledgers[name]
+        drop = {}
+        if not plan.full:
+            q = old[layout.QUARANTINE_PREFIX]
+            from_ingest = pc.equal(q.column("stage"), "ingest")
+            drop[layout.QUARANTINE_PREFIX] = pc.if_else(from_ingest, _is_in(q.column("id"), reject_ids), _is_in(q.column("id"), ids))  # fmt: skip
+            drop[layout.RECORDS_PREFIX] = _is_in(old[layout.RECORDS_PREFIX].column("id"), ids)
+            drop[layout.LEDGER_PREFIX] = _is_in(old[layout.LEDGER_PREFIX].column("key"), keys)
+            units = old[layout.UNITS_PREFIX]
+            drop[layout.UNITS_PREFIX] = _is_in(units.column("record_id"), ids) if units is not None else None
+        new = {
+            layout.RECORDS_PREFIX: (_of(batch.records, name), "id"),
+            layout.UNITS_PREFIX: (_of(batch.units, name), "id"),
+            layout.QUARANTINE_PREFIX: (_of(batch.quarantine, name), "id"),
+            layout.LEDGER_PREFIX: (
+                _of(batch.ledger, name).drop_columns(["source"]).cast(LEDGER_SCHEMA),
+                "key",
+            ),
+        }
+        tables = {
+            prefix: merged(path[prefix], old[prefix], drop.get(prefix), table, key)
+            for prefix, (table, key) in new.items()
+        }
         counts = _counts(tables[layout.LEDGER_PREFIX], _suppressed(ws, name))
         state.by_source[name] = dict(counts, code_units=tables[layout.UNITS_PREFIX].num_rows)
 
     old_dups = None if plan.full else _published(store, plan.base, layout.DUPLICATES_PATH, None)
-    if old_dups is not None:
-        old_dups = old_dups.filter(pc.invert(_is_in(old_dups.column("id"), ids)))
-    state.objects[layout.DUPLICATES_PATH] = _stack(old_dups, batch.duplicates, "id")
+    drop_dups = _is_in(old_dups.column("id"), ids) if old_dups is not None else None
+    merged(layout.DUPLICATES_PATH, old_dups, drop_dups, batch.duplicates, "id")
     state.run = _run_counts(plan, batch)
     state.code_units = sum(c["code_units"] for c in state.by_source.values())
     return state

@@ -68,6 +68,9 @@ class Plan:
     curation_hash: str
     actions: pa.Table = field(default_factory=ACTIONS_SCHEMA.empty_table)
     members: pa.Table = field(default_factory=MEMBERS_SCHEMA.empty_table)
+    # What main held at ``base`` and staging builds on, read once here.
+    ledgers: dict[str, pa.Table] = field(default_factory=dict)
+    base_manifest: dict[str, Any] = field(default_factory=dict)
 
     @property
     def full(self) -> bool:
@@ -133,18 +136,23 @@ def _read(store: VersionStore, ref: str, path: str) -> pa.Table | None:
         return None
 
 
-def _why_full(cfg: ForgeConfig, ws: Workspace, store: VersionStore, base: str, chash: str) -> str | None:
+def _manifest(store: VersionStore, base: str) -> dict[str, Any] | None:
     from forge_data.steps.publish import read_manifest
 
     try:
-        manifest = read_manifest(store, base)
+        return read_manifest(store, base)
     except NotFound:
+        return None
+
+
+def _why_full(cfg: ForgeConfig, ws: Workspace, manifest: dict | None, base: str, chash: str) -> str | None:
+    if manifest is None:
         return "nothing is published yet"
     if manifest.get("curation_hash") != chash:
         return "curation settings or the pseudonym key changed since the last publish"
     if sorted(manifest.get("by_source", {})) != sorted(s.name for s in cfg.sources):
         return "the configured sources differ from the published ones"
-    if dedup_state.load_for(ws, base, cfg.curation.dedup) is None:
+    if not dedup_state.describes(ws, base):
         return "the saved dedup index does not describe main's head"
     return None
 
@@ -152,7 +160,8 @@ def _why_full(cfg: ForgeConfig, ws: Workspace, store: VersionStore, base: str, c
 def make(cfg: ForgeConfig, ws: Workspace, store: VersionStore, full: bool | None = None) -> Plan:
     base = store.head(store.main)
     chash = curation_hash(cfg, ws)
-    reason = "full run requested" if full_requested(full) else _why_full(cfg, ws, store, base, chash)
+    manifest = None if full_requested(full) else _manifest(store, base)
+    reason = "full run requested" if full_requested(full) else _why_full(cfg, ws, manifest, base, chash)
     ledgers: dict[str, pa.Table] = {}
     if reason is None:
         for source in cfg.sources:
@@ -178,6 +187,7 @@ def make(cfg: ForgeConfig, ws: Workspace, store: VersionStore, full: bool | None
         parts.append(_actions(gone, source.name, "removed"))
     plan.actions = pa.concat_tables(parts) if parts else ACTIONS_SCHEMA.empty_table()
     if not plan.full:
+        plan.ledgers, plan.base_manifest = ledgers, manifest or {}
         plan.members = _members(ledgers)
         touched = plan.keys("changed", "removed")
         m = plan.members
@@ -229,8 +239,12 @@ def save(ws: Workspace, plan: Plan) -> None:
     folder = _dir(ws)
     write_parquet(plan.actions, folder / "actions.parquet")
     write_parquet(plan.members, folder / "members.parquet")
-    meta = {k: getattr(plan, k) for k in ("id", "mode", "reason", "base", "curation_hash")}
-    write_json({**meta, **plan.counts()}, folder / "plan.json")
+    meta = {k: getattr(plan, k) for k in ("id", "mode", "reason", "base", "curation_hash", "base_manifest")}
+    for old in folder.glob("ledger-*.parquet"):
+        old.unlink()
+    for source, ledger in plan.ledgers.items():
+        write_parquet(ledger, folder / f"ledger-{source}.parquet")
+    write_json({**meta, **plan.counts(), "ledgers": sorted(plan.ledgers)}, folder / "plan.json")
 
 
 def load(ws: Workspace) -> Plan:
@@ -246,4 +260,6 @@ def load(ws: Workspace) -> Plan:
         meta["curation_hash"],
         read_parquet(folder / "actions.parquet"),
         read_parquet(folder / "members.parquet"),
+        {s: read_parquet(folder / f"ledger-{s}.parquet") for s in meta.get("ledgers", [])},
+        meta.get("base_manifest", {}),
     )

@@ -65,8 +65,9 @@ def test_changed_units_only_and_the_same_snapshot_as_a_full_read(company: Path):
     assert inc["wiki"]["deleted"] == ["adr/0001-ingots.md"]
     assert inc["code"]["incremental"]["mode"] == "incremental"
     assert inc["code"]["incremental"]["units_read"] == 1 and inc["code"]["incremental"]["rows_read"] == 1
-    # A chat export is read whole when any of its files changed: threads span day files.
-    assert inc["slack"]["incremental"]["mode"] == "full"
+    # A Slack export is read by channel (threads span a channel's day files), with its user list.
+    assert inc["slack"]["incremental"]["mode"] == "incremental"
+    assert inc["slack"]["incremental"]["units_read"] == 1 and inc["slack"]["incremental"]["rows_read"] == 2
     assert inc["mail"]["incremental"]["mode"] == "unchanged"
     incremental = {s.name: _snapshot(ws, s.name) for s in cfg.sources}
 
