@@ -40,7 +40,7 @@ from forge_data.lineage.keys import identifier_hash, scrub, uri_hash
 from forge_data.lineage.suppression import Suppressions
 from forge_data.lineage.trace import datasets_from, models_from, query_keys
 from forge_data.steps import layout
-from forge_data.store import NotFound, VersionStore
+from forge_data.store import NotFound, StoreError, VersionStore
 from forge_data.tables import read_parquet, write_json, write_parquet
 from forge_data.workspace import Workspace
 
@@ -98,7 +98,14 @@ def forget(
 
     base = store.head(store.main)
     raw_records, raw_rejects = _raw_matches(cfg, ws, req.rules)
-    removal = _remove_from_main(cfg, store, base, req, raw_records, raw_rejects)
+    try:
+        removal = _remove_from_main(cfg, store, base, req, raw_records, raw_rejects)
+    except StoreError as err:
+        # The request stands (it is on the suppression list, so the next run removes the data);
+        # the log says it could not be published now, and why.
+        _log(ws, {"request_id": req.id, "by": kind, "identifier": req.identifier, "base": base,
+                  "commit": None, "error": f"{type(err).__name__}: {err}"})  # fmt: skip
+        raise
     workspace = _clean_workspace(cfg, ws, req, removal, base)
     index.update(store)
 

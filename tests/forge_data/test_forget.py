@@ -163,3 +163,19 @@ def test_a_request_that_matches_nothing_is_still_recorded(tmp_path: Path):
         "the saved dedup index does not describe main's head",
     )
     assert rerun["staged"]["unchanged"]
+
+
+def test_a_request_that_cannot_be_published_now_is_logged_and_completed_by_the_next_run(tmp_path: Path):
+    from forge_data.store import DirtyBranch
+
+    company = mc.build(tmp_path / "company")
+    cfg, store, _ = published(company)
+    store.write("main", "scratch.txt", b"uncommitted")  # main with staged writes refuses merges
+    with pytest.raises(DirtyBranch):
+        forget(cfg, store, uri="glossary.md")
+    entry = json.loads((Path(cfg.state_dir) / "forget" / "log.jsonl").read_text().splitlines()[-1])
+    assert entry["commit"] is None and entry["error"].startswith("DirtyBranch")
+    assert "glossary.md" in _texts(store)
+    store.reset("main")
+    rerun = run_curation(cfg, store, audit=True)  # the suppression list makes the run remove it
+    assert rerun["staged"]["run"]["removed"] == 1 and "glossary.md" not in _texts(store)
