@@ -76,29 +76,19 @@ def _batch(cfg: ForgeConfig, ws: Workspace, plan: Plan) -> _Batch:
         cluster[row["id"]] = row["cluster_id"]
     keys = set(outcome) | {f"q:{i}" for i in ingest_q.column("id").to_pylist()}
     inputs = batch_inputs(cfg, ws, keys)
+    pairs = list(zip(inputs.column("id").to_pylist(), inputs.column("origin").to_pylist(), strict=True))
     ledger = pa.table(
         {
             "key": inputs.column("key"),
             "id": inputs.column("id"),
             "origin": inputs.column("origin"),
             "fingerprint": inputs.column("fingerprint"),
+            # An ingest reject is quarantined; a record's fate is the filters' or dedup's.
             "outcome": pa.array(
-                [
-                    outcome[i] if origin == "record" else "quarantined"
-                    for i, origin in zip(
-                        inputs.column("id").to_pylist(), inputs.column("origin").to_pylist(), strict=True
-                    )
-                ],
-                pa.string(),
+                [outcome[i] if o == "record" else "quarantined" for i, o in pairs], pa.string()
             ),
             "cluster_id": pa.array(
-                [
-                    cluster.get(i) if o == "record" else None
-                    for i, o in zip(
-                        inputs.column("id").to_pylist(), inputs.column("origin").to_pylist(), strict=True
-                    )
-                ],
-                pa.string(),
+                [cluster.get(i) if o == "record" else None for i, o in pairs], pa.string()
             ),
             "source": inputs.column("source"),
         }
