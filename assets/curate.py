@@ -3,7 +3,8 @@
 import dagster as dg
 
 from assets import metadata as md
-from assets.resources import ForgeProject
+from assets.ingest import FULL_RUN_TAG
+from assets.resources import ForgeProject, VersionStoreResource
 from forge_data.steps import curate
 
 OWNERS = ["team:data-stewards"]
@@ -16,11 +17,16 @@ OWNERS = ["team:data-stewards"]
     kinds={"python", "parquet"},
     description="Records from every source that pass the quality filters; rejects go to quarantine with a reason.",
 )
-def filtered_records(project: ForgeProject) -> dg.MaterializeResult:
-    stats = curate.filter_records(project.config(), project.workspace())
+def filtered_records(
+    context: dg.AssetExecutionContext, project: ForgeProject, store: VersionStoreResource
+) -> dg.MaterializeResult:
+    full = True if context.run.tags.get(FULL_RUN_TAG) == "true" else None
+    stats = curate.filter_records(project.config(), project.workspace(), store.open(), full=full)
     return dg.MaterializeResult(
         metadata={
-            **md.scalar_metadata(stats, ["inputs", "kept", "quarantined"]),
+            **md.scalar_metadata(
+                stats, ["inputs", "kept", "quarantined", "mode", "reason", "changed", "pulled", "removed"]
+            ),
             "quarantine_reasons": md.counts(stats.get("by_reason"), "reason"),
             "inputs_by_source": md.counts(stats.get("ingested_inputs"), "source"),
         }
@@ -42,7 +48,16 @@ def deduplicated_records(project: ForgeProject) -> dg.MaterializeResult:
     return dg.MaterializeResult(
         metadata={
             **md.scalar_metadata(
-                stats, ["inputs", "kept", "duplicates", "exact_duplicates", "near_duplicates", "clusters"]
+                stats,
+                [
+                    "inputs",
+                    "kept",
+                    "duplicates",
+                    "exact_duplicates",
+                    "near_duplicates",
+                    "clusters",
+                    "pulled_by_index",
+                ],
             ),
             "duplicate_rate": float(stats.get("duplicate_rate", 0.0)),
             "cluster_sizes": md.counts(stats.get("cluster_size_histogram"), "cluster size"),

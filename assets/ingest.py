@@ -7,6 +7,12 @@ from assets.resources import ForgeProject
 from forge_data.steps.ingest import ingest
 
 SOURCES_PARTITION = "sources"
+FULL_RUN_TAG = "forge/full"
+
+
+def _full_run(context: dg.AssetExecutionContext) -> bool | None:
+    """A run tagged forge/full=true re-reads and re-curates everything; untagged runs are incremental."""
+    return True if context.run.tags.get(FULL_RUN_TAG) == "true" else None
 
 
 def build_ingest_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
@@ -24,16 +30,19 @@ def build_ingest_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         ),
     )
     def raw_records(context: dg.AssetExecutionContext, project: ForgeProject) -> dg.MaterializeResult:
-        stats = ingest(project.config(), project.workspace(), context.partition_key)
+        stats = ingest(project.config(), project.workspace(), context.partition_key, full=_full_run(context))
+        balanced = stats["inputs"] == stats["records"] + stats["quarantined"] + stats["suppressed"]
         return dg.MaterializeResult(
             metadata={
                 "inputs": stats["inputs"],
                 "records": stats["records"],
                 "quarantined": stats["quarantined"],
+                "suppressed": stats["suppressed"],
                 "accounting": dg.MetadataValue.md(
-                    f"{'✅' if stats['inputs'] == stats['records'] + stats['quarantined'] else '❌'} "
-                    f"{stats['inputs']} inputs = {stats['records']} records + {stats['quarantined']} quarantined"
+                    f"{'✅' if balanced else '❌'} {stats['inputs']} inputs = {stats['records']} records + "
+                    f"{stats['quarantined']} quarantined + {stats['suppressed']} suppressed by deletion requests"
                 ),
+                "read": md.md_table([stats["incremental"]]),
                 "megabytes": round(stats.get("bytes", 0) / 1e6, 3),
                 "by_format": md.counts(stats.get("by_format"), "format"),
                 "by_language": md.counts(stats.get("by_language"), "language"),

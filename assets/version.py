@@ -32,6 +32,10 @@ def staged_dataset(
             "code_version": stats["code_version"],
             "code_units": stats["code_units"],
             "inputs_by_source": md.counts(stats["sources"], "source"),
+            "mode": stats["run"]["mode"],
+            "this_run": dg.MetadataValue.md(
+                ("✅ " if stats["run"]["balanced"] else "❌ ") + stats["run"]["identity"]
+            ),
         }
     )
 
@@ -49,14 +53,15 @@ def staged_dataset(
 def published_dataset(
     context: dg.AssetExecutionContext, project: ForgeProject, store: VersionStoreResource
 ) -> dg.MaterializeResult:
-    staged = publish.staged_info(project.workspace())
-    result = publish.publish(store.open(), staged["branch"], context.run_id)
+    ws = project.workspace()
+    result = publish.publish(store.open(), publish.staged_info(ws)["branch"], context.run_id, ws=ws)
     return dg.MaterializeResult(
         metadata={
             "data_commit": result["commit"],
             "previous_commit": result["previous"],
             "branch": result["branch"],
             "changed_paths": result["changed_paths"],
+            "lineage_commits_indexed": result["lineage_commits_indexed"],
             "changes": md.md_table(result["changes"][:50], ["path", "type"]),
         }
     )

@@ -14,21 +14,22 @@ import subprocess
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 import forge_data
 from forge_data.config import ForgeConfig
-from forge_data.steps.curate import gather_ingested
+from forge_data.steps import layout
 from forge_data.store import VersionStore
 from forge_data.store.base import NoChanges
-from forge_data.tables import read_json, read_parquet, write_json
+from forge_data.tables import read_json, write_json
 from forge_data.workspace import Workspace
 
-RECORDS_PREFIX = "curated/records/"
-UNITS_PREFIX = "curated/code_units/"
-QUARANTINE_PREFIX = "quarantine/"
-DUPLICATES_PATH = "curated/duplicates.parquet"
-MANIFEST_PATH = "manifest.json"
+# Where things live in the store; kept importable from here for the audits and checks.
+RECORDS_PREFIX = layout.RECORDS_PREFIX
+UNITS_PREFIX = layout.UNITS_PREFIX
+QUARANTINE_PREFIX = layout.QUARANTINE_PREFIX
+LEDGER_PREFIX = layout.LEDGER_PREFIX
+DUPLICATES_PATH = layout.DUPLICATES_PATH
+MANIFEST_PATH = layout.MANIFEST_PATH
 
 
 @functools.cache
@@ -52,54 +53,47 @@ def run_branch(run_id: str) -> str:
     return f"run-{run_id[:12]}"
 
 
-def _by_source(table: pa.Table, source: str) -> pa.Table:
-    return table.filter(pc.equal(table.column("source"), source))
-
-
-def accounting(inputs: int, kept: int, duplicates: int, quarantined: int) -> dict:
+def accounting(inputs: int, kept: int, duplicates: int, quarantined: int, suppressed: int = 0) -> dict:
+    identity = f"{inputs} inputs = {kept} kept + {duplicates} duplicates + {quarantined} quarantined"
     return {
         "inputs": inputs,
         "kept": kept,
         "duplicates": duplicates,
         "quarantined": quarantined,
-        "balanced": inputs == kept + duplicates + quarantined,
-        "identity": f"{inputs} inputs = {kept} kept + {duplicates} duplicates + {quarantined} quarantined",
+        "suppressed": suppressed,
+        "balanced": inputs == kept + duplicates + quarantined + suppressed,
+        "identity": identity + (f" + {suppressed} suppressed by deletion requests" if suppressed else ""),
     }
 
 
 def stage(cfg: ForgeConfig, ws: Workspace, store: VersionStore, run_id: str) -> dict:
+    """Write the next state (main's, with this run's batch merged in) to the run's branch and commit it."""
+    from forge_data.steps import merge
+    from forge_data.steps import plan as planning
     from forge_data.store.factory import write_table
 
-    records = read_parquet(ws.curated("redacted"))
-    units = read_parquet(ws.curated("code_units"))
-    deduplicated = read_parquet(ws.curated("deduplicated"))
-    _, ingest_quarantine, inputs = gather_ingested(cfg, ws)
-    quarantine = pa.concat_tables(
-        [ingest_quarantine, read_parquet(ws.curated("filter_quarantine"))], promote_options="permissive"
-    )
-    duplicates = deduplicated.filter(pc.invert(pc.field("keep"))).select(
-        ["id", "source", "uri", "cluster_id", "duplicate_of", "dup_type"]
-    )
-
+    plan = planning.load(ws)
+    state = merge.next_state(cfg, ws, store, plan)
     branch = run_branch(run_id)
-    store.create_branch(branch, source=store.main, exist_ok=True)
+    store.create_branch(branch, source=plan.base, exist_ok=True)
     store.reset(branch)  # a retried run starts its branch's staging afresh
-    for source in cfg.sources:
-        write_table(store, branch, f"{RECORDS_PREFIX}{source.name}.parquet", _by_source(records, source.name))
-        write_table(store, branch, f"{UNITS_PREFIX}{source.name}.parquet", _by_source(units, source.name))
-        write_table(
-            store, branch, f"{QUARANTINE_PREFIX}{source.name}.parquet", _by_source(quarantine, source.name)
-        )
-    write_table(store, branch, DUPLICATES_PATH, duplicates)
+    for path, table in state.objects.items():
+        write_table(store, branch, path, table)
+    if plan.full:  # sources no longer configured leave the dataset
+        for path in _unconfigured(cfg, store, branch):
+            store.delete(branch, path)
 
-    counts = accounting(sum(inputs.values()), records.num_rows, duplicates.num_rows, quarantine.num_rows)
-    # The run id lives in the commit's metadata, not in the manifest, so a rerun over unchanged
-    # sources writes identical objects and commits nothing.
+    total = {k: sum(c[k] for c in state.by_source.values()) for k in ("inputs", "kept", "duplicates", "quarantined", "suppressed")}  # fmt: skip
+    counts = accounting(**total)
+    # The run id and what this run re-curated live in the commit's metadata, not in the manifest,
+    # so a rerun over unchanged sources writes identical objects and commits nothing.
     manifest = {
         "config_hash": cfg.fingerprint(),
+        "curation_hash": plan.curation_hash,
         "code_version": code_version(),
-        "sources": inputs,
-        "code_units": units.num_rows,
+        "sources": {name: c["inputs"] for name, c in state.by_source.items()},
+        "by_source": state.by_source,
+        "code_units": state.code_units,
         **counts,
     }
     store.write(branch, MANIFEST_PATH, json.dumps(manifest, indent=2, sort_keys=True).encode())
@@ -107,24 +101,40 @@ def stage(cfg: ForgeConfig, ws: Workspace, store: VersionStore, run_id: str) -> 
         "run_id": run_id,
         "config_hash": manifest["config_hash"],
         "code_version": manifest["code_version"],
-        "inputs": str(counts["inputs"]),
-        "kept": str(counts["kept"]),
-        "duplicates": str(counts["duplicates"]),
-        "quarantined": str(counts["quarantined"]),
-        "code_units": str(units.num_rows),
+        "mode": plan.mode,
+        "base": plan.base,
+        **{k: str(counts[k]) for k in ("inputs", "kept", "duplicates", "quarantined", "suppressed")},
+        "code_units": str(state.code_units),
+        **{f"run_{k}": str(state.run[k]) for k in ("inputs", "changed", "pulled", "removed")},
     }
     try:
-        commit_id = store.commit(branch, f"Curated data from run {run_id}", metadata=metadata).id
+        commit_id = store.commit(
+            branch, f"Curated data from run {run_id} ({plan.mode})", metadata=metadata
+        ).id
         unchanged = False
     except NoChanges:
         # Main already holds exactly this data: nothing new to audit or publish.
         commit_id, unchanged = store.head(branch), True
-    result = dict(manifest, run_id=run_id, branch=branch, commit=commit_id, unchanged=unchanged)
+    result = dict(
+        manifest, run_id=run_id, branch=branch, commit=commit_id, unchanged=unchanged, run=state.run
+    )
     write_json(result, ws.curate_stats("staged"))
     return result
 
 
-def publish(store: VersionStore, branch: str, run_id: str) -> dict:
+def _unconfigured(cfg: ForgeConfig, store: VersionStore, ref: str) -> list[str]:
+    names = {s.name for s in cfg.sources}
+    return [
+        o.path
+        for prefix in layout.PER_SOURCE
+        for o in store.list(ref, prefix)
+        if layout.source_of(o.path) not in names
+    ]
+
+
+def publish(store: VersionStore, branch: str, run_id: str, ws: Workspace | None = None) -> dict:
+    """Merge the audited branch into main. With ``ws``, the run's dedup index becomes main's and the
+    lineage index learns the new commit."""
     before = store.head(store.main)
     try:
         commit_id = store.merge(
@@ -133,7 +143,9 @@ def publish(store: VersionStore, branch: str, run_id: str) -> dict:
     except NoChanges:
         commit_id = before  # main already holds exactly this data: publishing again changes nothing
     changes = store.diff(before, commit_id)
+    followed = _follow_main(ws, store, before, commit_id) if ws is not None else {}
     return {
+        **followed,
         "commit": commit_id,
         "already_published": commit_id == before,
         "previous": before,
@@ -141,6 +153,20 @@ def publish(store: VersionStore, branch: str, run_id: str) -> dict:
         "changed_paths": len(changes),
         "changes": [{"path": c.path, "type": c.type} for c in changes],
     }
+
+
+def _follow_main(ws: Workspace, store: VersionStore, before: str, commit: str) -> dict:
+    from forge_data.lineage import LineageIndex
+    from forge_data.steps import dedup_state
+
+    staged = staged_info(ws)
+    # The staged index extends the index of the commit the run planned against; if main moved in
+    # between (another publish, a forget), it does not describe the merge, and the next run is full.
+    promoted = staged.get("run", {}).get("base") == before and dedup_state.promote(
+        ws, staged["run"]["plan"], commit
+    )
+    indexed = LineageIndex(ws.lineage).update(store)
+    return {"dedup_index_promoted": bool(promoted), "lineage_commits_indexed": indexed}
 
 
 def read_manifest(store: VersionStore, ref: str) -> dict:
