@@ -96,13 +96,76 @@ def read_new(path: str | Path, offset: int, inode: int | None, pass_rating: floa
     return out
 
 
-def roll(window: Iterable[Outcome], new: Iterable[Outcome], size: int) -> list[Outcome]:
-    """The last ``size`` outcomes of the window extended by the new ones."""
-    return [*window, *new][-size:]
+@dataclass
+class Request:
+    """A point in the log where retraining is due: the window then, and how many judged answers led there."""
+
+    window: list[Outcome]
+    judged: int
 
 
-def pass_rate(window: list[Outcome]) -> float | None:
-    return sum(o.passed for o in window) / len(window) if window else None
+@dataclass
+class RollingPassRate:
+    """The pass rate over the last ``size`` judged answers, and when it calls for retraining.
+
+    Retraining is due at an answer when the window holds at least ``min_entries`` answers, its pass
+    rate is below ``threshold``, and at least ``size`` answers came since the last time it was due
+    (so a rate that stays low while the retrained model is not yet serving asks once per window, not
+    once per answer). Every decision depends on the log alone, answer by answer: reading a log in
+    one go or in pieces finds the same points, so a sensor that lost its state names the same runs.
+    """
+
+    size: int
+    min_entries: int
+    threshold: float
+    window: list[Outcome] = field(default_factory=list)
+    judged: int = 0
+    requested_at: int | None = None
+
+    @property
+    def rate(self) -> float | None:
+        return sum(o.passed for o in self.window) / len(self.window) if self.window else None
+
+    def add(self, outcomes: Iterable[Outcome]) -> Request | None:
+        """Take in new answers; the latest point among them where retraining became due, if any."""
+        latest = None
+        for outcome in outcomes:
+            self.window.append(outcome)
+            del self.window[: -self.size]
+            self.judged += 1
+            if self._due():
+                self.requested_at = self.judged
+                latest = Request(list(self.window), self.judged)
+        return latest
+
+    def _due(self) -> bool:
+        if len(self.window) < self.min_entries or (self.rate or 0.0) >= self.threshold:
+            return False
+        return self.requested_at is None or self.judged - self.requested_at >= self.size
+
+    def answers_until_next_request(self) -> int:
+        return 0 if self.requested_at is None else max(0, self.size - (self.judged - self.requested_at))
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "window": [[o.offset, int(o.passed)] for o in self.window],
+            "judged": self.judged,
+            "requested_at": self.requested_at,
+        }
+
+    @classmethod
+    def from_state(
+        cls, state: dict[str, Any], size: int, min_entries: int, threshold: float
+    ) -> RollingPassRate:
+        window = [Outcome(int(offset), bool(passed)) for offset, passed in state.get("window", [])]
+        return cls(
+            size,
+            min_entries,
+            threshold,
+            window[-size:],
+            int(state.get("judged", 0)),
+            state.get("requested_at"),
+        )
 
 
 def window_key(window: list[Outcome], inode: int) -> str:

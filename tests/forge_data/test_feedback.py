@@ -3,8 +3,6 @@
 import json
 import os
 
-import pytest
-
 from forge_data import feedback
 from forge_data.feedback import Outcome
 
@@ -72,14 +70,50 @@ def test_a_replaced_or_truncated_log_is_read_from_the_start(tmp_path):
     assert [o.passed for o in small.outcomes] == [True]
 
 
-def test_window_rolls_and_its_key_names_exactly_its_answers():
-    window = feedback.roll([], [Outcome(i * 10, i % 4 != 0) for i in range(8)], size=5)
-    assert [o.offset for o in window] == [30, 40, 50, 60, 70]
-    assert feedback.pass_rate(window) == pytest.approx(4 / 5)  # offset 40 failed
-    assert feedback.pass_rate([]) is None
+def test_rolling_pass_rate_requests_once_per_window():
+    monitor = feedback.RollingPassRate(size=5, min_entries=3, threshold=0.8)
+    assert monitor.add([Outcome(0, True), Outcome(10, False)]) is None  # too few to judge
+    request = monitor.add([Outcome(20, True), Outcome(30, True)])  # due at the third: 2 of 3 pass
+    assert request is not None and request.judged == 3
+    assert [o.offset for o in request.window] == [0, 10, 20]
+    # Still below, but the request was 3 answers ago: nothing until a whole window has passed.
+    assert monitor.add([Outcome(40, True), Outcome(50, False)]) is None
+    assert monitor.rate == 0.6 and monitor.answers_until_next_request() == 2
+    assert monitor.add([Outcome(60, False)]) is None
+    again = monitor.add([Outcome(70, False)])
+    assert again is not None and again.judged == 8 and [o.offset for o in again.window] == [30, 40, 50, 60, 70]
+    assert monitor.answers_until_next_request() == 5
+
+
+def test_rolling_pass_rate_decides_the_same_in_pieces_and_in_one_go_and_through_its_state():
+    outcomes = [Outcome(i, (i * 7) % 10 < 8) for i in range(200)]
+    whole = feedback.RollingPassRate(size=20, min_entries=10, threshold=0.85)
+    points = []
+    for o in outcomes:
+        r = whole.add([o])
+        if r:
+            points.append(r.judged)
+    assert points, "the sequence was meant to fall below the threshold"
+
+    pieces = feedback.RollingPassRate(size=20, min_entries=10, threshold=0.85)
+    found = []
+    for start in range(0, 200, 37):
+        # Through the cursor's JSON state every time, as the sensor does.
+        state = json.loads(json.dumps(pieces.state()))
+        pieces = feedback.RollingPassRate.from_state(state, 20, 10, 0.85)
+        r = pieces.add(outcomes[start : start + 37])
+        if r:
+            found.append(r.judged)
+    # A piece reports its latest point only; every reported point is one of the answer-by-answer points.
+    assert set(found) <= set(points) and found[-1] == points[-1]
+    assert pieces.state() == whole.state()
+
+
+def test_window_key_names_exactly_its_answers():
+    window = [Outcome(i * 10, i != 4) for i in range(3, 8)]
     key = feedback.window_key(window, inode=7)
     assert feedback.window_key(list(window), inode=7) == key
-    assert feedback.window_key(feedback.roll(window, [Outcome(80, True)], 5), inode=7) != key
+    assert feedback.window_key(window[1:] + [Outcome(80, True)], inode=7) != key
     assert feedback.window_key(window, inode=8) != key
 
 
