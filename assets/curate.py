@@ -21,6 +21,7 @@ def filtered_records(project: ForgeProject) -> dg.MaterializeResult:
     return dg.MaterializeResult(
         metadata={
             **md.scalar_metadata(stats, ["inputs", "kept", "quarantined"]),
+            **md.identity(stats, "inputs", ["kept", "quarantined"]),
             "quarantine_reasons": md.counts(stats.get("by_reason"), "reason"),
             "inputs_by_source": md.counts(stats.get("ingested_inputs"), "source"),
         }
@@ -44,6 +45,7 @@ def deduplicated_records(project: ForgeProject) -> dg.MaterializeResult:
             **md.scalar_metadata(
                 stats, ["inputs", "kept", "duplicates", "exact_duplicates", "near_duplicates", "clusters"]
             ),
+            **md.identity(stats, "inputs", ["kept", "duplicates"]),
             "duplicate_rate": float(stats.get("duplicate_rate", 0.0)),
             "cluster_sizes": md.counts(stats.get("cluster_size_histogram"), "cluster size"),
             "example_clusters": md.md_table(
