@@ -64,6 +64,11 @@ class Project:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> Project:
+    """A git repository with one commit, a wiki folder of three pages and a one-mail export, with forge.yaml."""
     repo = tmp_path / "code"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
