@@ -36,6 +36,17 @@ def default_status(cfg: SensorConfig) -> dg.DefaultSensorStatus:
     return dg.DefaultSensorStatus.RUNNING if cfg.enabled else dg.DefaultSensorStatus.STOPPED
 
 
+def forge_sensor(name: str, job, settings: SensorConfig, description: str, *, enabled: bool = True):
+    """``@dg.sensor`` for one job, its interval and on/off default taken from its forge.yaml section."""
+    return dg.sensor(
+        name=name,
+        job=job,
+        minimum_interval_seconds=settings.interval_s,
+        default_status=default_status(settings) if enabled else dg.DefaultSensorStatus.STOPPED,
+        description=description,
+    )
+
+
 def short(commit: str | None) -> str:
     return (commit or "none")[:12]
 

@@ -16,7 +16,7 @@ from forge_data.config import ForgeConfig
 from forge_data.drift import drift_between
 from forge_data.registry import RegistryEntry, list_models
 from forge_data.store import StoreError
-from sensors.common import TRIGGER_TAG, default_status, dump_cursor, load_cursor, short, version_number
+from sensors.common import TRIGGER_TAG, dump_cursor, forge_sensor, load_cursor, short, version_number
 
 
 def current_model(registry_root, name: str) -> RegistryEntry | None:
@@ -30,12 +30,11 @@ def current_model(registry_root, name: str) -> RegistryEntry | None:
 def build_data_drift(cfg: ForgeConfig, retrain_job) -> dg.SensorDefinition:
     settings = cfg.keep_current.drift
 
-    @dg.sensor(
-        name="data_drift",
-        job=retrain_job,
-        minimum_interval_seconds=settings.interval_s,
-        default_status=default_status(settings),
-        description="Main's data against the data the current model was trained on: word distribution "
+    @forge_sensor(
+        "data_drift",
+        retrain_job,
+        settings,
+        "Main's data against the data the current model was trained on: word distribution "
         "divergence, share of new terms, length and language mix shifts (thresholds in "
         "keep_current.drift) → continued pretraining and RL, run key drift:<data commit>.",
     )

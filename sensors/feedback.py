@@ -23,18 +23,17 @@ import dagster as dg
 from assets.resources import ForgeProject
 from forge_data import feedback
 from forge_data.config import ForgeConfig
-from sensors.common import TRIGGER_TAG, default_status, dump_cursor, load_cursor
+from sensors.common import TRIGGER_TAG, dump_cursor, forge_sensor, load_cursor
 
 
 def build_eval_drift(cfg: ForgeConfig, rl_job) -> dg.SensorDefinition:
     settings = cfg.keep_current.feedback
 
-    @dg.sensor(
-        name="eval_drift",
-        job=rl_job,
-        minimum_interval_seconds=settings.interval_s,
-        default_status=default_status(settings),
-        description="The rolling pass rate of production answers in the feedback log "
+    @forge_sensor(
+        "eval_drift",
+        rl_job,
+        settings,
+        "The rolling pass rate of production answers in the feedback log "
         "(keep_current.feedback) below its threshold → an RL retraining run with the failing prompts "
         "in <state_dir>/feedback/failing_cases.jsonl, run key feedback:<window hash>.",
     )

@@ -48,6 +48,7 @@ from sensors.common import (
     TRIGGER_TAG,
     default_status,
     dump_cursor,
+    forge_sensor,
     load_cursor,
     short,
 )
@@ -61,12 +62,11 @@ def change_id(run_keys: list[str]) -> str:
 def build_new_source_data(cfg: ForgeConfig, ingest_job) -> dg.SensorDefinition:
     settings = cfg.keep_current.new_data
 
-    @dg.sensor(
-        name="new_source_data",
-        job=ingest_job,
-        minimum_interval_seconds=settings.interval_s,
-        default_status=default_status(settings),
-        description="New commits in watched git repositories and new or changed files in wiki and chat "
+    @forge_sensor(
+        "new_source_data",
+        ingest_job,
+        settings,
+        "New commits in watched git repositories and new or changed files in wiki and chat "
         "exports → one ingestion run per changed source (its partition), then curation once they all "
         "succeed (curate_after_ingest). Run key git:<source>:<commit> or folder:<source>:<fingerprint>.",
     )
@@ -145,14 +145,14 @@ def _succeeded(instance: dg.DagsterInstance, run_key: str) -> bool:
 def build_store_main_changed(cfg: ForgeConfig, curate_job) -> dg.SensorDefinition:
     settings = cfg.keep_current.new_data
 
-    @dg.sensor(
-        name="store_main_changed",
-        job=curate_job,
-        minimum_interval_seconds=settings.interval_s,
-        default_status=default_status(settings) if settings.store_main else dg.DefaultSensorStatus.STOPPED,
-        description="A new commit on the version store's main that no Forge run of this instance made "
+    @forge_sensor(
+        "store_main_changed",
+        curate_job,
+        settings,
+        "A new commit on the version store's main that no Forge run of this instance made "
         "(data written by another tool) → a curation run keyed store:<commit>. Forge's own publishes "
         "are recognised by the run id in their merge commit.",
+        enabled=settings.store_main,
     )
     def store_main_changed(
         context: dg.SensorEvaluationContext, store: VersionStoreResource

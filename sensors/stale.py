@@ -12,18 +12,17 @@ import dagster as dg
 from assets.resources import ForgeProject
 from forge_data.config import ForgeConfig
 from forge_data.registry import list_models
-from sensors.common import TRIGGER_TAG, default_status, dump_cursor, load_cursor, version_number
+from sensors.common import TRIGGER_TAG, dump_cursor, forge_sensor, load_cursor, version_number
 
 
 def build_stale_models(cfg: ForgeConfig, retrain_job) -> dg.SensorDefinition:
     settings = cfg.keep_current.stale_models
 
-    @dg.sensor(
-        name="stale_models",
-        job=retrain_job,
-        minimum_interval_seconds=settings.interval_s,
-        default_status=default_status(settings),
-        description="The newest version of this project's model marked stale by forge forget "
+    @forge_sensor(
+        "stale_models",
+        retrain_job,
+        settings,
+        "The newest version of this project's model marked stale by forge forget "
         "(it saw data that was deleted) → a retraining run on main's head, run key stale:<model>/<version>.",
     )
     def stale_models(context: dg.SensorEvaluationContext, project: ForgeProject) -> dg.SensorResult:
