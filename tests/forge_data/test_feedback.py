@@ -81,7 +81,9 @@ def test_rolling_pass_rate_requests_once_per_window():
     assert monitor.rate == 0.6 and monitor.answers_until_next_request() == 2
     assert monitor.add([Outcome(60, False)]) is None
     again = monitor.add([Outcome(70, False)])
-    assert again is not None and again.judged == 8 and [o.offset for o in again.window] == [30, 40, 50, 60, 70]
+    assert (
+        again is not None and again.judged == 8 and [o.offset for o in again.window] == [30, 40, 50, 60, 70]
+    )
     assert monitor.answers_until_next_request() == 5
 
 
