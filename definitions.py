@@ -18,6 +18,7 @@ from assets.train import build_training_assets, training_datasets
 from forge_data.config import load
 from quality.dataset_checks import DATASET_CHECKS
 from quality.model_checks import MODEL_CHECKS
+from sensors import build_schedules, build_sensors
 from training import recipe
 
 DEFAULT_CONFIG = "forge.yaml"
@@ -27,6 +28,28 @@ PIPELINE_GROUPS = ["curate", "version", "train", "evaluate"]
 
 def config_path_from_env() -> Path:
     return Path(os.environ.get("FORGE_CONFIG", DEFAULT_CONFIG)).resolve()
+
+
+def retraining_jobs(asset_names: set[str]) -> list:
+    """What the keep-current sensors launch. Both select by group or by the RL asset's name, so
+    stages added to the recipe are picked up without touching this."""
+    training = dg.AssetSelection.groups("train", "evaluate")
+    rl = dg.AssetSelection.assets("rl_model").downstream() if "rl_model" in asset_names else training
+    return [
+        dg.define_asset_job(
+            "retrain",
+            selection=training,
+            description="Retrain on main's head: datasets, tokenizer, continued pretraining through RL, "
+            "evaluation and registration (data drift, stale models, the retraining schedule).",
+        ),
+        dg.define_asset_job(
+            "rl_retrain",
+            selection=rl,
+            description="RL on the recipe's prompts plus the failing production prompts in "
+            "<state_dir>/feedback/failing_cases.jsonl, then evaluation and registration (eval drift). "
+            "The whole recipe while it has no RL stage.",
+        ),
+    ]
 
 
 def build_definitions(config_path: str | Path) -> dg.Definitions:
@@ -59,10 +82,15 @@ def build_definitions(config_path: str | Path) -> dg.Definitions:
             tags={"forge/pipeline": "curate"},
         ),
     ]
+    if cfg.training.enabled:
+        jobs += retraining_jobs({k.to_user_string() for a in assets for k in a.keys})
+    by_name = {job.name: job for job in jobs}
     return dg.Definitions(
         assets=assets,
         asset_checks=DATASET_CHECKS + (MODEL_CHECKS if cfg.training.enabled else []),
         jobs=jobs,
+        sensors=build_sensors(cfg, by_name),
+        schedules=build_schedules(cfg, by_name),
         resources={
             "project": ForgeProject(config_path=str(Path(config_path).resolve())),
             "store": store_resource_for(cfg),

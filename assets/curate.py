@@ -27,6 +27,7 @@ def filtered_records(
             **md.scalar_metadata(
                 stats, ["inputs", "kept", "quarantined", "mode", "reason", "changed", "pulled", "removed"]
             ),
+            **md.identity(stats, "inputs", ["kept", "quarantined"]),
             "quarantine_reasons": md.counts(stats.get("by_reason"), "reason"),
             "inputs_by_source": md.counts(stats.get("ingested_inputs"), "source"),
         }
@@ -59,6 +60,7 @@ def deduplicated_records(project: ForgeProject) -> dg.MaterializeResult:
                     "pulled_by_index",
                 ],
             ),
+            **md.identity(stats, "inputs", ["kept", "duplicates"]),
             "duplicate_rate": float(stats.get("duplicate_rate", 0.0)),
             "cluster_sizes": md.counts(stats.get("cluster_size_histogram"), "cluster size"),
             "example_clusters": md.md_table(

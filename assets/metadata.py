@@ -88,3 +88,34 @@ def loss_curve(history_path, points: int = 12) -> dg.MetadataValue:
         ]
     ).value
     return dg.MetadataValue.md(f"`{spark}`  loss {losses[0]:.3f} → {losses[-1]:.3f}\n\n{table}")
+
+
+def identity(stats: Mapping[str, Any], total: str, parts: list[str]) -> dict[str, Any]:
+    """``accounting``: e.g. "✅ 120 inputs = 100 kept + 20 quarantined", when the stats carry those counts."""
+    if not all(isinstance(stats.get(k), int) for k in [total, *parts]):
+        return {}
+    balanced = stats[total] == sum(stats[p] for p in parts)
+    text = f"{stats[total]} {total} = " + " + ".join(f"{stats[p]} {p}" for p in parts)
+    return {"accounting": dg.MetadataValue.md(("✅ " if balanced else "❌ ") + text)}
+
+
+def eval_table(summary: Mapping[str, Any]) -> dg.MetadataValue:
+    """An evaluation's headline figures as a two-column table, and its sample generations below it."""
+    from forge_data.registry import flatten
+
+    figures = flatten({k: v for k, v in summary.items() if k not in ("samples", "eval_file")})
+    rows = [{"figure": k, "value": round(v, 4) if isinstance(v, float) else v} for k, v in figures.items()]
+    text = md_table([r for r in rows if not isinstance(r["value"], list)], ["figure", "value"]).value
+    samples = summary.get("samples") or []
+    if samples:
+        text += (
+            "\n\n**Sample generations**\n\n"
+            + md_table(
+                [
+                    {"prompt": s.get("prompt", ""), "output": str(s.get("output", "")).strip()}
+                    for s in samples
+                ],
+                ["prompt", "output"],
+            ).value
+        )
+    return dg.MetadataValue.md(text)

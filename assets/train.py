@@ -80,6 +80,8 @@ def run_stage(
     history = step.output_dir / "log_history.jsonl"
     if history.is_file():
         extra["loss_curve"] = md.loss_curve(history)
+    if name == "evaluate" and summary:
+        extra["evaluation"] = md.eval_table(summary)
     return dg.MaterializeResult(metadata={**(result.metadata or {}), **extra})
 
 

@@ -398,6 +398,118 @@ class ScorecardConfig(_Section):
     criteria: list[CriterionConfig] = Field(default_factory=list)
 
 
+# --- keeping the model current -------------------------------------------------------------
+
+_CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,?#LW-]+$")
+_CRON_MACROS = {"@hourly", "@daily", "@midnight", "@weekly", "@monthly", "@yearly", "@annually"}
+
+
+class SensorConfig(_Section):
+    enabled: bool = Field(
+        True, description="Start the sensor with the code location (a steward can stop it)."
+    )
+    interval_s: int = Field(60, ge=10, description="Seconds between two evaluations.")
+
+
+class NewDataConfig(SensorConfig):
+    store_main: bool = Field(
+        True,
+        description="Also re-curate when the store's main moves by a commit no Forge run of this instance made.",
+    )
+
+
+class DriftConfig(SensorConfig):
+    """Newly published data against the data the current model was trained on; any figure over its
+    threshold launches continued pretraining and RL."""
+
+    interval_s: int = Field(300, ge=10)
+    max_js_divergence: float = Field(
+        0.1, ge=0, le=1, description="Jensen-Shannon divergence (base 2) of the word distributions."
+    )
+    max_new_term_share: float = Field(
+        0.05, ge=0, le=1, description="Share of the frequent terms of the new data that the old data lacks."
+    )
+    max_length_shift: float = Field(
+        0.2, ge=0, le=1, description="Kolmogorov-Smirnov distance between the record length distributions."
+    )
+    max_language_shift: float = Field(
+        0.1, ge=0, le=1, description="Total variation distance between the language mixes."
+    )
+    frequent_terms: int = Field(
+        1000, ge=10, description="How many of the new data's top terms count as frequent."
+    )
+    min_term_count: int = Field(3, ge=1, description="A frequent term occurs at least this often.")
+    sample_records: int = Field(
+        20_000, ge=100, description="Above this, a sample chosen by record id (the same ids on both sides)."
+    )
+
+
+class FeedbackConfig(SensorConfig):
+    """A JSON Lines log of production answers: {time, prompt, answer, rating | passed, model[, reference]}."""
+
+    log: str | None = Field(
+        None, description="The feedback log; relative to forge.yaml. Unset: no eval drift."
+    )
+    window: int = Field(200, ge=1, description="The rolling window: the last this many rated answers.")
+    min_entries: int = Field(20, ge=1, description="No verdict on fewer rated answers than this.")
+    threshold: float = Field(
+        0.95, ge=0, le=1, description="Retrain with RL when the pass rate falls below this."
+    )
+    pass_rating: float = Field(
+        4, description="A numeric rating at or above this passes (e.g. 4 on a 1-5 scale)."
+    )
+
+    @model_validator(mode="after")
+    def _window_holds_minimum(self) -> FeedbackConfig:
+        if self.min_entries > self.window:
+            raise ValueError("min_entries cannot exceed window")
+        return self
+
+
+class ScheduleConfig(_Section):
+    enabled: bool = Field(
+        False, description="Schedules start stopped unless enabled here (they spend GPU time)."
+    )
+    cron: str = Field(description="Five-field cron string, e.g. '0 2 * * *' (02:00 every day).")
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, cron: str) -> str:
+        fields = cron.split()
+        if cron.strip() in _CRON_MACROS:
+            return cron.strip()
+        if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+            raise ValueError(f"{cron!r} is not a five-field cron string such as '0 2 * * *'")
+        return " ".join(fields)
+
+
+class SchedulesConfig(_Section):
+    timezone: str = Field("UTC", description="IANA time zone the cron strings are read in.")
+    curation: ScheduleConfig = ScheduleConfig(cron="0 2 * * *")
+    retraining: ScheduleConfig = ScheduleConfig(cron="0 3 * * 0")
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, zone: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{zone!r} is not an IANA time zone such as 'UTC' or 'Europe/Berlin'") from None
+        return zone
+
+
+class KeepCurrentConfig(_Section):
+    """Sensors and schedules that retrigger curation and training (see docs/keep-current.md)."""
+
+    new_data: NewDataConfig = NewDataConfig()
+    drift: DriftConfig = DriftConfig()
+    feedback: FeedbackConfig = FeedbackConfig()
+    stale_models: SensorConfig = SensorConfig()
+    schedules: SchedulesConfig = SchedulesConfig()
+
+
 class ProjectConfig(_Section):
     name: str = "forge"
     state_dir: str = Field("state", description="Where runs, stores and models live; relative to forge.yaml.")
@@ -411,6 +523,7 @@ class ForgeConfig(_Section):
     store: StoreConfig = StoreConfig()
     training: TrainingConfig = TrainingConfig()
     scorecard: ScorecardConfig = ScorecardConfig()
+    keep_current: KeepCurrentConfig = KeepCurrentConfig()
 
     # Set by load(); not part of the file.
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
@@ -450,7 +563,8 @@ class ForgeConfig(_Section):
 
     def fingerprint(self) -> str:
         """Hash of the settings that shape the data, for commit metadata and run keys."""
-        payload = self.model_dump(mode="json", exclude={"base_dir"})
+        # When sensors fire is not a property of the data: tuning them must not look like new data.
+        payload = self.model_dump(mode="json", exclude={"base_dir", "keep_current"})
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 

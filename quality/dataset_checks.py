@@ -9,6 +9,9 @@ from forge_data import audit
 from forge_data.steps import publish
 from forge_data.store import VersionStore
 
+# Shown with every check in the UI, so a steward sees what a failure holds back.
+STOPS_MERGE = " Blocking: when it fails, published_dataset does not run and main stays as it was."
+
 
 def _staged_ref(context: dg.AssetCheckExecutionContext, store: VersionStore) -> str:
     """This run's branch when the check runs with the staging; otherwise the last staged branch."""
@@ -30,7 +33,7 @@ def _result(passed: bool, meta: dict, description: str) -> dg.AssetCheckResult:
 @dg.asset_check(
     asset=staged_dataset,
     blocking=True,
-    description="Curated and quarantine tables conform to the record schema; ids are unique.",
+    description="Curated and quarantine tables conform to the record schema; ids are unique." + STOPS_MERGE,
 )
 def schema_conforms(
     context: dg.AssetCheckExecutionContext, store: VersionStoreResource
@@ -43,7 +46,8 @@ def schema_conforms(
 @dg.asset_check(
     asset=staged_dataset,
     blocking=True,
-    description="inputs = kept + duplicates + quarantined, and the store holds exactly those rows.",
+    description="inputs = kept + duplicates + quarantined, and the store holds exactly those rows."
+    + STOPS_MERGE,
 )
 def nothing_lost(context: dg.AssetCheckExecutionContext, store: VersionStoreResource) -> dg.AssetCheckResult:
     s = store.open()
@@ -54,7 +58,7 @@ def nothing_lost(context: dg.AssetCheckExecutionContext, store: VersionStoreReso
 @dg.asset_check(
     asset=staged_dataset,
     blocking=True,
-    description="Share of inputs quarantined stays under checks.max_quarantine_rate.",
+    description="Share of inputs quarantined stays under checks.max_quarantine_rate." + STOPS_MERGE,
 )
 def quarantine_rate(
     context: dg.AssetCheckExecutionContext, project: ForgeProject, store: VersionStoreResource
@@ -67,7 +71,7 @@ def quarantine_rate(
 @dg.asset_check(
     asset=staged_dataset,
     blocking=True,
-    description="Share of records dropped as duplicates stays under checks.max_duplicate_rate.",
+    description="Share of records dropped as duplicates stays under checks.max_duplicate_rate." + STOPS_MERGE,
 )
 def duplicate_rate(
     context: dg.AssetCheckExecutionContext, project: ForgeProject, store: VersionStoreResource
@@ -80,7 +84,8 @@ def duplicate_rate(
 @dg.asset_check(
     asset=staged_dataset,
     blocking=True,
-    description="A re-scan of the redacted text, secrets included, finds nothing above threshold.",
+    description="A re-scan of the redacted text, secrets included, finds nothing above threshold."
+    + STOPS_MERGE,
 )
 def no_residual_pii(
     context: dg.AssetCheckExecutionContext, project: ForgeProject, store: VersionStoreResource

@@ -7,6 +7,9 @@ from forge_data.tables import read_json
 
 EVALUATION = dg.AssetKey("model_evaluation")
 
+# Shown with every check in the UI, so a steward sees what a failure holds back.
+STOPS_REGISTRATION = " Blocking: when it fails, registered_model does not run and nothing is registered."
+
 
 def _summary(project: ForgeProject) -> dict:
     current = project.workspace().training("evaluate") / "current.json"
@@ -18,7 +21,8 @@ def _summary(project: ForgeProject) -> dict:
 @dg.asset_check(
     asset=EVALUATION,
     blocking=True,
-    description="Acceptance tests (prompt → required and forbidden content) pass at or above training.eval.gate.",
+    description="Acceptance tests (prompt → required and forbidden content) pass at or above training.eval.gate."
+    + STOPS_REGISTRATION,
 )
 def acceptance_gate(project: ForgeProject) -> dg.AssetCheckResult:
     acceptance = _summary(project).get("acceptance") or {}
@@ -45,7 +49,8 @@ def acceptance_gate(project: ForgeProject) -> dg.AssetCheckResult:
 @dg.asset_check(
     asset=EVALUATION,
     blocking=True,
-    description="No canary string planted in the raw data (and removed by redaction) is reproduced by the model.",
+    description="No canary string planted in the raw data (and removed by redaction) is reproduced by the model."
+    + STOPS_REGISTRATION,
 )
 def no_memorized_canaries(project: ForgeProject) -> dg.AssetCheckResult:
     memo = _summary(project).get("memorization") or {}

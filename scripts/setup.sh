@@ -5,6 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
+
+# The UI test (tests/ui) drives Debian's chromium through Playwright, which never downloads a
+# browser itself. Install it where apt can (CI runs as root); without it that one test skips.
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+      || echo "setup: chromium could not be installed; the browser test will skip" >&2
+  else
+    echo "setup: no chromium (install Debian's chromium as root); the browser test will skip" >&2
+  fi
+fi
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
