@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyarrow as pa
@@ -18,10 +18,10 @@ import regex
 
 from forge_data.config import PiiConfig
 from forge_data.pii import fakes
-from forge_data.pii.detector import Detection, Detector, Finding
+from forge_data.pii.detector import Detection, Detector, Finding, subtract
 from forge_data.pii.manifest import MANIFEST_TYPE, Stats, entry
 from forge_data.pii.pseudonyms import PLACEHOLDER, Pseudonymizer
-from forge_data.pii.redaction import apply
+from forge_data.pii.redaction import Applied, apply
 from forge_data.schema import KINDS, content_hash
 
 log = logging.getLogger(__name__)
@@ -65,19 +65,76 @@ class Redactor:
         seeds: Sequence[str] = (),
     ) -> list[RedactedText]:
         """Redact a batch; ``kinds`` ("code" | "doc" | "chat", default "doc") steer code-aware handling."""
+        return self._redact(texts, kinds, languages, seeds)[0]
+
+    def _redact(
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None,
+        languages: Sequence[str | None] | None,
+        seeds: Sequence[str],
+    ) -> tuple[list[RedactedText], dict[str, int]]:
+        """Redact until detection on the output finds nothing new, for at most ``cfg.max_passes`` passes.
+
+        Replacing a value changes what the NER model reads around it: a JWT replaced by
+        ``<JWT_0b5e92ef>`` can make the model tag the next line's "decodeClaims" as a person,
+        so one pass does not leave a text that detection passes clean, and the residual check
+        re-scans exactly that output. Each further pass detects on the redacted texts that
+        the last pass changed, at the redaction threshold; what it finds outside placeholders
+        is mapped back to the original (manifest offsets stay offsets into the original) and
+        the original is redacted again with the union. Names found then are propagated across
+        the whole batch, as the residual scan does.
+
+        Masking pattern findings before NER (a two-phase detector) was the other option, and it
+        cannot reach a fixpoint alone: the names NER finds are replaced too, which changes the
+        context again, and the model reads the keyed tags of the placeholders, not only their
+        positions. Only detecting on the real output can. Later passes cost an NER pass over the
+        texts that changed, and the third pass rarely has anything to read.
+        """
         kinds = list(kinds) if kinds is not None else ["doc"] * len(texts)
         bad = sorted({k for k in kinds if k not in KINDS}, key=str)
         if bad:
             raise ValueError(f"kinds must be among {KINDS}; got {bad}")
+        passes = {"passes": 0, "refound": 0, "unsettled": 0}
         if not self.cfg.enabled:
-            return [RedactedText(t, []) for t in texts]
+            return [RedactedText(t, []) for t in texts], passes
         detections = self.detector.detect(texts, kinds, languages, seeds=seeds)
-        return [self._apply(t, d) for t, d in zip(texts, detections, strict=True)]
+        findings = [d.findings for d in detections]
+        applied = [self._apply(t, f, d) for t, f, d in zip(texts, findings, detections, strict=True)]
+        changed = [i for i, f in enumerate(findings) if f]
+        passes["passes"] = 1
+        recheck = self.cfg.max_passes > 1
+        while changed and passes["passes"] < self.cfg.max_passes:
+            passes["passes"] += 1
+            again = self.detector.detect(
+                [a.text for a in applied], kinds, languages, seeds=seeds, only=changed
+            )
+            changed = []
+            for i, d in enumerate(again):
+                marks = applied[i].replaced()
+                extra = [
+                    replace(f, start=s, end=e)
+                    for f in d.findings
+                    for s, e in (applied[i].to_original(*p) for p in _outside(applied[i].text, f, marks))
+                ]
+                if extra:
+                    findings[i] = sorted([*findings[i], *extra], key=lambda f: f.start)
+                    applied[i] = self._apply(texts[i], findings[i], detections[i])
+                    passes["refound"] += len(extra)
+                    changed.append(i)
+        # Texts a later pass still changed when no pass was left to re-read them.
+        passes["unsettled"] = len(changed) if recheck else 0
+        if passes["unsettled"]:
+            log.warning(
+                "%d texts still changed in redaction pass %d (curation.pii.max_passes); "
+                "the residual scan will tell whether anything is left",
+                len(changed),
+                passes["passes"],
+            )
+        return [RedactedText(a.text, f) for a, f in zip(applied, findings, strict=True)], passes
 
-    def _apply(self, text: str, d: Detection) -> RedactedText:
-        return RedactedText(
-            apply(text, d.findings, self.pseudonyms, d.zones, quote_outside=d.quote_outside), d.findings
-        )
+    def _apply(self, text: str, findings: list[Finding], d: Detection) -> Applied:
+        return apply(text, findings, self.pseudonyms, d.zones, quote_outside=d.quote_outside)
 
     # --- tables --------------------------------------------------------------------------------
 
@@ -87,12 +144,8 @@ class Redactor:
             raise ValueError("records need a 'text' column")
         items = _items(records)
         speakers = _speakers(records) if self.cfg.redact_speakers else []
-        redacted = (
-            self.redact_texts(
-                [i.text for i in items], [i.kind for i in items], [i.language for i in items], seeds=speakers
-            )
-            if self.cfg.enabled
-            else [RedactedText(i.text, []) for i in items]
+        redacted, passes = self._redact(
+            [i.text for i in items], [i.kind for i in items], [i.language for i in items], speakers
         )
 
         n = records.num_rows
@@ -138,7 +191,7 @@ class Redactor:
         table = (
             _set(table, "pii", column) if "pii" in table.column_names else table.append_column("pii", column)
         )
-        summary = stats.as_dict()
+        summary = {**stats.as_dict(), **passes}
         log.info(
             "redacted %d records: %d entities in %d records",
             n,
@@ -188,7 +241,7 @@ class Redactor:
         for item, d in zip(items, detections, strict=True):
             marks = [m.span() for m in PLACEHOLDER.finditer(item.text)]
             for f in d.findings:
-                if _only_placeholder(item.text, f, marks):
+                if not _outside(item.text, f, marks):
                     continue
                 if self.cfg.policy == "fake" and fakes.is_fake(f.type, item.text[f.start : f.end]):
                     continue
@@ -257,14 +310,15 @@ def _is_person_name(speaker: Any) -> bool:
     return s.lower() not in ROLES and not _OPAQUE_ID.match(s)
 
 
-def _only_placeholder(text: str, f: Finding, marks: list[tuple[int, int]]) -> bool:
-    """Whether ``f`` is (all but punctuation) one of Forge's own placeholders."""
-    rest = [
-        c
-        for i, c in enumerate(text[f.start : f.end], f.start)
-        if c.isalnum() and not any(s <= i < e for s, e in marks)
-    ]
-    return len(rest) < 2
+def _outside(text: str, f: Finding, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``f`` outside ``marks`` (placeholders), trimmed; none if they hold fewer than
+    two letters or digits (what is left of a placeholder the model tagged with its neighbours)."""
+    pieces = []
+    for s, e in subtract(f.start, f.end, marks):
+        piece = text[s:e]
+        if any(c.isalnum() for c in piece):
+            pieces.append((s + len(piece) - len(piece.lstrip()), e - len(piece) + len(piece.rstrip())))
+    return pieces if sum(c.isalnum() for s, e in pieces for c in text[s:e]) >= 2 else []
 
 
 def _set(table: pa.Table, name: str, column: pa.Array) -> pa.Table:
