@@ -37,6 +37,8 @@ TAG_HEX = 8
 PLACEHOLDER = regex.compile(
     r"<[A-Z][A-Z0-9_]*_[0-9a-f]{8}>|\b[A-Z][A-Z0-9_]*_[0-9a-f]{8}\b|<[A-Z][A-Z0-9_]{2,}>"
 )
+# The keyed tag in either pseudonym form.
+PLACEHOLDER_TAG = regex.compile(r"(?<=\b[A-Z][A-Z0-9_]*_)[0-9a-f]{8}\b")
 
 
 class PseudonymKeyError(RuntimeError):
