@@ -265,12 +265,15 @@ def _tidy_person(text: str, f: Finding) -> list[Finding]:
     """A PERSON span cut to its name words: 'TODO(Jonas Weber' -> 'Jonas Weber', "Priya's" -> 'Priya'.
 
     Spans without a capitalised word ('DATA-8560', 'prod db') are dropped, and a leading
-    greeting or cue word the model took in ('Congrats Keiko') is cut off.
+    greeting or cue word the model took in ('Congrats Keiko') is cut off. A name word glued
+    to letters or digits is part of something else: 'Claims' in 'decodeClaims', 'Qw' in a token.
     """
     value = text[f.start : f.end]
     parts = []
     for m in _PERSON.finditer(value):
         s, e = m.span()
+        if _glued(text, f.start + s - 1) or _glued(text, f.start + e):
+            continue
         words = m.group(0).split()
         while words and words[0] in NOT_NAMES:
             s = value.index(words[1], s + len(words[0])) if len(words) > 1 else e
@@ -280,6 +283,10 @@ def _tidy_person(text: str, f: Finding) -> list[Finding]:
         if e > s:
             parts.append(replace(f, start=f.start + s, end=f.start + e))
     return parts
+
+
+def _glued(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isalnum()
 
 
 def rank_of(company: Iterable[str]) -> dict[str, int]:
