@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from forge_data.pii.code_zones import in_zones
 from forge_data.pii.detector import Finding
-from forge_data.pii.pseudonyms import Pseudonymizer
+from forge_data.pii.pseudonyms import Pseudonymizer, normalise
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ def apply(
     zones: list[tuple[int, int]] | None = None,
     *,
     quote_outside: bool = False,
+    aliases: Mapping[str, str] | None = None,
 ) -> Applied:
     """``text`` with every finding replaced; findings are sorted and do not overlap.
 
@@ -48,7 +49,10 @@ def apply(
     ``<TYPE_tag>`` like everywhere else; outside them (a bare number, an unquoted value in a
     shell script) it is ``TYPE_tag``, which is a valid identifier in every language, or, with
     ``quote_outside`` (JSON, where a bare name is not a value), the string ``"<TYPE_tag>"``.
+    ``aliases`` (see :func:`~forge_data.pii.pseudonyms.first_name_aliases`) give a first name
+    found alone the placeholder of its full name.
     """
+    aliases = aliases or {}
     out: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
     pos = size = 0
@@ -58,10 +62,11 @@ def apply(
         outside = zones is not None and in_zones(zones, f.start, f.end) is None
         keep = text[pos : f.start]
         value = text[f.start : f.end]
+        same_as = aliases.get(normalise(f.type, value)) if f.type == "PERSON" else None
         if outside and quote_outside:
-            new = '"' + pseudonyms.replacement(f.type, value) + '"'
+            new = '"' + pseudonyms.replacement(f.type, value, same_as=same_as) + '"'
         else:
-            new = pseudonyms.replacement(f.type, value, bare=outside)
+            new = pseudonyms.replacement(f.type, value, bare=outside, same_as=same_as)
         out += (keep, new)
         size += len(keep)
         spans.append((f.start, f.end, size, size + len(new)))

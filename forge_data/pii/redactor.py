@@ -20,7 +20,7 @@ from forge_data.config import PiiConfig
 from forge_data.pii import fakes
 from forge_data.pii.detector import Detection, Detector, Finding, subtract
 from forge_data.pii.manifest import MANIFEST_TYPE, Stats, entry
-from forge_data.pii.pseudonyms import PLACEHOLDER, Pseudonymizer
+from forge_data.pii.pseudonyms import PLACEHOLDER, Pseudonymizer, first_name_aliases, normalise
 from forge_data.pii.redaction import Applied, apply
 from forge_data.schema import KINDS, content_hash
 
@@ -37,6 +37,13 @@ _OPAQUE_ID = regex.compile(r"^(?:[A-Z0-9]{6,}|[0-9a-f]{12,}|<?[A-Z][A-Z0-9_]*_[0
 class RedactedText:
     text: str
     entities: list[Finding]  # offsets into the original text
+
+
+@dataclass(frozen=True)
+class _Batch:
+    results: list[RedactedText]
+    passes: dict[str, int]  # passes run, findings later passes added, texts left unsettled
+    aliases: dict[str, str]  # first name -> full name whose placeholder it shares
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ class Redactor:
         seeds: Sequence[str] = (),
     ) -> list[RedactedText]:
         """Redact a batch; ``kinds`` ("code" | "doc" | "chat", default "doc") steer code-aware handling."""
-        return self._redact(texts, kinds, languages, seeds)[0]
+        return self._redact(texts, kinds, languages, seeds).results
 
     def _redact(
         self,
@@ -73,7 +80,7 @@ class Redactor:
         kinds: Sequence[str] | None,
         languages: Sequence[str | None] | None,
         seeds: Sequence[str],
-    ) -> tuple[list[RedactedText], dict[str, int]]:
+    ) -> _Batch:
         """Redact until detection on the output finds nothing new, for at most ``cfg.max_passes`` passes.
 
         Replacing a value changes what the NER model reads around it: a JWT replaced by
@@ -97,10 +104,22 @@ class Redactor:
             raise ValueError(f"kinds must be among {KINDS}; got {bad}")
         passes = {"passes": 0, "refound": 0, "unsettled": 0}
         if not self.cfg.enabled:
-            return [RedactedText(t, []) for t in texts], passes
+            return _Batch([RedactedText(t, []) for t in texts], passes, {})
         detections = self.detector.detect(texts, kinds, languages, seeds=seeds)
         findings = [d.findings for d in detections]
-        applied = [self._apply(t, f, d) for t, f, d in zip(texts, findings, detections, strict=True)]
+        # Fixed after the first pass: a later pass must not change placeholders already written.
+        aliases = first_name_aliases(
+            [
+                *(
+                    t[f.start : f.end]
+                    for t, fs in zip(texts, findings, strict=True)
+                    for f in fs
+                    if f.type == "PERSON"
+                ),
+                *seeds,
+            ]
+        )
+        applied = [self._apply(t, f, d, aliases) for t, f, d in zip(texts, findings, detections, strict=True)]
         changed = [i for i, f in enumerate(findings) if f]
         passes["passes"] = 1
         recheck = self.cfg.max_passes > 1
@@ -119,7 +138,7 @@ class Redactor:
                 ]
                 if extra:
                     findings[i] = sorted([*findings[i], *extra], key=lambda f: f.start)
-                    applied[i] = self._apply(texts[i], findings[i], detections[i])
+                    applied[i] = self._apply(texts[i], findings[i], detections[i], aliases)
                     passes["refound"] += len(extra)
                     changed.append(i)
         # Texts a later pass still changed when no pass was left to re-read them.
@@ -131,10 +150,11 @@ class Redactor:
                 len(changed),
                 passes["passes"],
             )
-        return [RedactedText(a.text, f) for a, f in zip(applied, findings, strict=True)], passes
+        results = [RedactedText(a.text, f) for a, f in zip(applied, findings, strict=True)]
+        return _Batch(results, passes, aliases)
 
-    def _apply(self, text: str, findings: list[Finding], d: Detection) -> Applied:
-        return apply(text, findings, self.pseudonyms, d.zones, quote_outside=d.quote_outside)
+    def _apply(self, text: str, findings: list[Finding], d: Detection, aliases: dict[str, str]) -> Applied:
+        return apply(text, findings, self.pseudonyms, d.zones, quote_outside=d.quote_outside, aliases=aliases)
 
     # --- tables --------------------------------------------------------------------------------
 
@@ -144,9 +164,10 @@ class Redactor:
             raise ValueError("records need a 'text' column")
         items = _items(records)
         speakers = _speakers(records) if self.cfg.redact_speakers else []
-        redacted, passes = self._redact(
+        batch = self._redact(
             [i.text for i in items], [i.kind for i in items], [i.language for i in items], speakers
         )
+        redacted = batch.results
 
         n = records.num_rows
         manifests: list[list[dict[str, Any]]] = [[] for _ in range(n)]
@@ -182,7 +203,7 @@ class Redactor:
                     table, name, pa.array([values.get((r, name), v) for r, v in enumerate(old)], column.type)
                 )
         if "turns" in table.column_names:
-            table = _set(table, "turns", self._turns(records, values, manifests))
+            table = _set(table, "turns", self._turns(records, values, manifests, batch.aliases))
 
         stats = Stats()
         for m in manifests:
@@ -191,7 +212,7 @@ class Redactor:
         table = (
             _set(table, "pii", column) if "pii" in table.column_names else table.append_column("pii", column)
         )
-        summary = {**stats.as_dict(), **passes}
+        summary = {**stats.as_dict(), **batch.passes}
         log.info(
             "redacted %d records: %d entities in %d records",
             n,
@@ -200,7 +221,9 @@ class Redactor:
         )
         return table, summary
 
-    def _turns(self, records: pa.Table, values: dict[tuple[int, str], str], manifests) -> pa.Array:
+    def _turns(
+        self, records: pa.Table, values: dict[tuple[int, str], str], manifests, aliases: dict[str, str]
+    ) -> pa.Array:
         column = records.column("turns")
         rows = column.to_pylist()
         out = []
@@ -215,7 +238,8 @@ class Redactor:
                     turn["text"] = values.get((r, f"turns[{i}].text"), turn["text"])
                 speaker = turn.get("speaker")
                 if self.cfg.redact_speakers and self.cfg.enabled and _is_person_name(speaker):
-                    turn["speaker"] = self.pseudonyms.replacement("PERSON", speaker)
+                    same_as = aliases.get(normalise("PERSON", speaker))
+                    turn["speaker"] = self.pseudonyms.replacement("PERSON", speaker, same_as=same_as)
                     f = Finding("PERSON", 0, len(speaker), 1.0, "speaker_field")
                     manifests[r].append(entry(f, f"turns[{i}].speaker"))
                 new_turns.append(turn)
