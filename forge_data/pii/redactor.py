@@ -1,8 +1,9 @@
 """The Redactor: detect and replace PII and secrets in texts and record tables, and re-scan the result.
 
 One :class:`Redactor` holds the loaded engine; every call is a batch (one NER pass over
-all of its texts), and names found anywhere in a batch are looked for everywhere in it,
-so a table is redacted consistently as a whole. Nothing here logs, raises or returns an
+all of its texts, then passes over the redacted texts until detection finds nothing new),
+and names found anywhere in a batch are looked for everywhere in it, so a table is
+redacted consistently as a whole. Nothing here logs, raises or returns an
 original value: logs and stats carry counts and type names, manifests carry offsets.
 """
 
@@ -83,20 +84,21 @@ class Redactor:
     ) -> _Batch:
         """Redact until detection on the output finds nothing new, for at most ``cfg.max_passes`` passes.
 
-        Replacing a value changes what the NER model reads around it: a JWT replaced by
-        ``<JWT_0b5e92ef>`` can make the model tag the next line's "decodeClaims" as a person,
-        so one pass does not leave a text that detection passes clean, and the residual check
-        re-scans exactly that output. Each further pass detects on the redacted texts that
-        the last pass changed, at the redaction threshold; what it finds outside placeholders
-        is mapped back to the original (manifest offsets stay offsets into the original) and
-        the original is redacted again with the union. Names found then are propagated across
-        the whole batch, as the residual scan does.
+        Replacing a value changes what the NER model reads around it: with a JWT replaced by
+        its placeholder the model may tag a word on the next line as a person, or see that
+        "EMP-516129 is Diego's id" names Diego once the id is a placeholder. One pass then
+        leaves text that the residual check, which re-scans exactly this output, reports.
+        So each further pass detects on the redacted texts the last pass changed, at the
+        redaction threshold; what it finds outside placeholders is mapped back to the
+        original (manifest offsets stay offsets into the original), and the original is
+        redacted again with the union. Names found then are propagated across the whole
+        batch, as in the first pass and in the residual scan.
 
-        Masking pattern findings before NER (a two-phase detector) was the other option, and it
-        cannot reach a fixpoint alone: the names NER finds are replaced too, which changes the
-        context again, and the model reads the keyed tags of the placeholders, not only their
-        positions. Only detecting on the real output can. Later passes cost an NER pass over the
-        texts that changed, and the third pass rarely has anything to read.
+        The other way, masking pattern findings before NER runs (two-phase detection), cannot
+        reach a fixpoint alone: the names NER finds are replaced afterwards, and that changes
+        the context again. Only detecting on the real output can. The cost is a second
+        detection over the texts that had findings; a third pass reads only the few texts the
+        second changed.
         """
         kinds = list(kinds) if kinds is not None else ["doc"] * len(texts)
         bad = sorted({k for k in kinds if k not in KINDS}, key=str)
