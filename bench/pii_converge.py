@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from forge_data.config import load
+from forge_data.config import ForgeConfig, load
 from forge_data.pii import Redactor
 from forge_data.pii.pseudonyms import Pseudonymizer
 from forge_data.sample import generate_sample_company, write_project_file
@@ -26,7 +26,8 @@ from forge_data.steps import curate, ingest
 from forge_data.workspace import Workspace
 
 
-def kept(root: Path, scale: int):
+def deduplicated_sample(root: Path, scale: int = 1) -> tuple[ForgeConfig, Workspace]:
+    """The sample company under ``root``, ingested, filtered and deduplicated by the pipeline's steps."""
     manifest = generate_sample_company(root / "sample", scale=scale)
     cfg = load(write_project_file(manifest, root / "sample" / "forge.yaml"))
     ws = Workspace(cfg.state_dir)
@@ -34,7 +35,7 @@ def kept(root: Path, scale: int):
         ingest.ingest(cfg, ws, source.name)
     curate.filter_records(cfg, ws)
     curate.deduplicate(cfg, ws)
-    return cfg, curate.kept_records(ws)
+    return cfg, ws
 
 
 def main() -> None:
@@ -46,7 +47,8 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        cfg, records = kept(Path(tmp), args.scale)
+        cfg, ws = deduplicated_sample(Path(tmp), args.scale)
+        records = curate.kept_records(ws)
     pii, check = cfg.curation.pii, cfg.checks.residual_pii_threshold
     variants = {
         "one pass (max_passes 1)": Redactor(pii.model_copy(update={"max_passes": 1}), b"x" * 32),

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from forge_data.config import load
+from bench.pii_converge import deduplicated_sample
 from forge_data.pii import Redactor, load_pseudonym_key
-from forge_data.sample import generate_sample_company, write_project_file
-from forge_data.steps import curate, ingest
+from forge_data.steps import curate
 from forge_data.tables import read_parquet
-from forge_data.workspace import Workspace
 
 # A pseudonym key under which the single-pass redactor failed this check on this sample
 # (its placeholder tags made the model see a name in "decodeClaims"); any key must pass.
@@ -29,13 +27,7 @@ def redacted(tmp_path_factory):
 
 
 def _redact(root):
-    manifest = generate_sample_company(root / "sample")
-    cfg = load(write_project_file(manifest, root / "sample" / "forge.yaml"))
-    ws = Workspace(cfg.state_dir)
-    for source in cfg.sources:
-        ingest.ingest(cfg, ws, source.name)
-    curate.filter_records(cfg, ws)
-    curate.deduplicate(cfg, ws)
+    cfg, ws = deduplicated_sample(root)  # the same preparation as the convergence bench
     stats = curate.redact(cfg, ws)
     return cfg, ws, stats, read_parquet(ws.curated("redacted"))
 
