@@ -185,6 +185,13 @@ class PiiConfig(_Section):
     )
     redact_speakers: bool = Field(True, description="Pseudonymise chat speaker names as PERSON.")
     batch_size: int = Field(64, ge=1, le=4096, description="Texts per spaCy batch.")
+    max_passes: int = Field(
+        3,
+        ge=1,
+        le=10,
+        description="Detection passes per batch: later ones re-read the redacted texts, since a "
+        "placeholder can change what the NER model sees next to it (1: a single pass).",
+    )
 
     @field_validator("entities")
     @classmethod

@@ -16,7 +16,7 @@ The batch pipeline:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import regex
@@ -91,8 +91,14 @@ class Detector:
         threshold: float | None = None,
         seeds: Iterable[str] = (),
         propagate: bool = True,
+        only: Collection[int] | None = None,
     ) -> list[Detection]:
-        """Findings per text, offsets into that text. ``seeds`` are names known from structured fields."""
+        """Findings per text, offsets into that text. ``seeds`` are names known from structured fields.
+
+        ``only``: the indices of the texts to analyse. The others are taken to have no findings
+        of their own (the caller knows; they are unchanged since a detection that found nothing)
+        but still receive the names propagated from the batch.
+        """
         threshold = self.cfg.score_threshold if threshold is None else threshold
         kinds = list(kinds) if kinds is not None else ["doc"] * len(texts)
         languages = list(languages) if languages is not None else [None] * len(texts)
@@ -107,17 +113,18 @@ class Detector:
             zones.append(None if prose else z)
             code.append(None if z is None or (prose and (lang or "").lower() not in ("json", "jsonl")) else z)
 
-        lang = self.cfg.language
-        artifacts = self.nlp.artifacts(list(texts), zones, lang, self.cfg.batch_size)
-        found: list[list[Finding]] = []
-        for i, (text, art) in enumerate(zip(texts, artifacts, strict=True)):
-            results = self._analyze(i, text, kinds[i], art, threshold)
-            findings = [_finding(r) for r in results]
-            found.append(self._tidy(text, findings, zones[i]))
+        todo = range(len(texts)) if only is None else sorted(set(only))
+        artifacts = self.nlp.artifacts(
+            [texts[i] for i in todo], [zones[i] for i in todo], self.cfg.language, self.cfg.batch_size
+        )
+        found: list[list[Finding]] = [[] for _ in texts]
+        for i, art in zip(todo, artifacts, strict=True):
+            results = self._analyze(i, texts[i], kinds[i], art, threshold)
+            found[i] = self._tidy(texts[i], [_finding(r) for r in results], zones[i])
 
         if "PERSON" in self.entities:
-            for text, findings in zip(texts, found, strict=True):
-                findings.extend(self._coordinated(text, findings))
+            for i in todo:
+                found[i].extend(self._coordinated(texts[i], found[i]))
             if propagate:
                 self._propagate(texts, zones, found, seeds)
         return [
@@ -258,12 +265,15 @@ def _tidy_person(text: str, f: Finding) -> list[Finding]:
     """A PERSON span cut to its name words: 'TODO(Jonas Weber' -> 'Jonas Weber', "Priya's" -> 'Priya'.
 
     Spans without a capitalised word ('DATA-8560', 'prod db') are dropped, and a leading
-    greeting or cue word the model took in ('Congrats Keiko') is cut off.
+    greeting or cue word the model took in ('Congrats Keiko') is cut off. A name word glued
+    to letters or digits is part of something else: 'Claims' in 'decodeClaims', 'Qw' in a token.
     """
     value = text[f.start : f.end]
     parts = []
     for m in _PERSON.finditer(value):
         s, e = m.span()
+        if _glued(text, f.start + s - 1) or _glued(text, f.start + e):
+            continue
         words = m.group(0).split()
         while words and words[0] in NOT_NAMES:
             s = value.index(words[1], s + len(words[0])) if len(words) > 1 else e
@@ -273,6 +283,10 @@ def _tidy_person(text: str, f: Finding) -> list[Finding]:
         if e > s:
             parts.append(replace(f, start=f.start + s, end=f.start + e))
     return parts
+
+
+def _glued(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isalnum()
 
 
 def rank_of(company: Iterable[str]) -> dict[str, int]:
@@ -304,7 +318,7 @@ def resolve_overlaps(
 
     out: list[Finding] = []
     for f in sorted(findings, key=priority, reverse=True):
-        pieces = _subtract(f.start, f.end, claimed)
+        pieces = subtract(f.start, f.end, claimed)
         if ranks.get(f.type, 2) > 1 and sum(e - s for s, e in pieces) * 2 < f.end - f.start:
             continue
         for s, e in pieces:
@@ -317,7 +331,8 @@ def resolve_overlaps(
     return sorted(out, key=lambda x: (x.start, x.end))
 
 
-def _subtract(start: int, end: int, claimed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def subtract(start: int, end: int, claimed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) outside ``claimed`` (sorted, disjoint spans)."""
     pieces = []
     pos = start
     k = max(0, bisect.bisect_left(claimed, (start, start)) - 1)

@@ -26,6 +26,8 @@ from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.nlp_engine.ner_model_configuration import MODEL_TO_PRESIDIO_ENTITY_MAPPING
 
+from forge_data.pii.pseudonyms import PLACEHOLDER_TAG, TAG_HEX
+
 
 class ModelNotInstalled(RuntimeError):
     pass
@@ -176,7 +178,8 @@ class ForgeSpacyNlpEngine(SpacyNlpEngine):
     def ner(self, pieces: list[str], language: str, batch_size: int = 64) -> Iterator[list[NerEntity]]:
         """Entities per piece, in order, with Presidio entity names; offsets into each piece."""
         mapping = self.ner_model_configuration.model_to_presidio_entity_mapping
-        for doc in self.nlp[language].pipe(pieces, batch_size=batch_size):
+        steady = (_steady_tags(p) for p in pieces)
+        for doc in self.nlp[language].pipe(steady, batch_size=batch_size):
             yield [
                 NerEntity(mapping[e.label_], e.start_char, e.end_char)
                 for e in doc.ents
@@ -201,6 +204,19 @@ class ForgeSpacyNlpEngine(SpacyNlpEngine):
                 for ent in next(found):
                     entities.extend(_map_back(ent, offsets))
             yield LazyArtifacts(text, entities, self, language)
+
+
+_STEADY_TAG = "0" * TAG_HEX
+
+
+def _steady_tags(piece: str) -> str:
+    """``piece`` with every placeholder's tag written as 00000000, offsets unchanged.
+
+    The model reads a tag's characters, so without this what it tags next to a placeholder
+    (and so what redaction's later passes and the residual scan find) would depend on the
+    pseudonym key. The tag is no one's data; the text around it is left as it is.
+    """
+    return PLACEHOLDER_TAG.sub(_STEADY_TAG, piece) if "_" in piece else piece
 
 
 # spaCy's default limit is 1,000,000 characters; long texts are cut at line breaks well below it.

@@ -5,8 +5,10 @@ HMAC-SHA256(key, type + normalised value). Without the key nobody can test a gue
 ("is <PERSON_3f9a1c2b> Priya Raman?"); with it the mapping is stable across runs, so a
 thread, a wiki and a re-run of the pipeline agree. Values are normalised first, so
 ``(415) 867-5309`` and ``415-867-5309`` are one phone number and ``Priya`` / ``PRIYA``
-one name. Inside code, outside strings and comments, the brackets would break the syntax,
-so the bare form ``TYPE_xxxxxxxx`` is written there.
+one name. In a batch, a first name alone takes the placeholder of the one full name it
+begins (:func:`first_name_aliases`), so "Priya" and "Priya Raman" read as one person.
+Inside code, outside strings and comments, the brackets would break the syntax, so the bare
+form ``TYPE_xxxxxxxx`` is written there.
 
 The key comes from the environment (``PiiConfig.secret_env``) or, failing that, from
 ``<state_dir>/secrets/pseudonym.key``, created once with mode 0600. The file holds the key
@@ -21,6 +23,7 @@ import ipaddress
 import logging
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 import regex
@@ -37,6 +40,8 @@ TAG_HEX = 8
 PLACEHOLDER = regex.compile(
     r"<[A-Z][A-Z0-9_]*_[0-9a-f]{8}>|\b[A-Z][A-Z0-9_]*_[0-9a-f]{8}\b|<[A-Z][A-Z0-9_]{2,}>"
 )
+# The keyed tag in either pseudonym form.
+PLACEHOLDER_TAG = regex.compile(r"(?<=\b[A-Z][A-Z0-9_]*_)[0-9a-f]{8}\b")
 
 
 class PseudonymKeyError(RuntimeError):
@@ -118,13 +123,33 @@ class Pseudonymizer:
     def tag(self, entity: str, value: str) -> str:
         return self.digest(entity, value).hex()[:TAG_HEX]
 
-    def replacement(self, entity: str, value: str, *, bare: bool = False) -> str:
-        """What ``value`` becomes; ``bare`` where angle brackets would break code syntax."""
+    def replacement(self, entity: str, value: str, *, bare: bool = False, same_as: str | None = None) -> str:
+        """What ``value`` becomes; ``bare`` where angle brackets would break code syntax.
+
+        ``same_as``: the value whose placeholder this one shares (a first name standing for a
+        full name); under the "fake" policy ``value`` still decides the fake's form.
+        """
         if self.policy == "mask":
             return entity if bare else f"<{entity}>"
+        keyed = value if same_as is None else same_as
         if self.policy == "fake" and not bare:
-            fake = fakes.fake_value(entity, value, self.digest(entity, value))
+            fake = fakes.fake_value(entity, value, self.digest(entity, keyed))
             if fake is not None:
                 return fake
-        tag = self.tag(entity, value)
+        tag = self.tag(entity, keyed)
         return f"{entity}_{tag}" if bare else f"<{entity}_{tag}>"
+
+
+def first_name_aliases(names: Iterable[str]) -> dict[str, str]:
+    """Each first name that begins exactly one of the full ``names``, mapped to that full name.
+
+    So "thanks Priya" in a thread about Priya Raman gets Priya Raman's placeholder. A first
+    name two full names share (Priya Raman, Priya Shah) keeps its own. Keys and values are
+    normalised as placeholders normalise names.
+    """
+    full: dict[str, set[str]] = {}
+    for name in names:
+        words = normalise("PERSON", name).split()
+        if len(words) > 1:
+            full.setdefault(words[0], set()).add(" ".join(words))
+    return {first: next(iter(fulls)) for first, fulls in full.items() if len(fulls) == 1}

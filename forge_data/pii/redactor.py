@@ -1,8 +1,9 @@
 """The Redactor: detect and replace PII and secrets in texts and record tables, and re-scan the result.
 
 One :class:`Redactor` holds the loaded engine; every call is a batch (one NER pass over
-all of its texts), and names found anywhere in a batch are looked for everywhere in it,
-so a table is redacted consistently as a whole. Nothing here logs, raises or returns an
+all of its texts, then passes over the redacted texts until detection finds nothing new),
+and names found anywhere in a batch are looked for everywhere in it, so a table is
+redacted consistently as a whole. Nothing here logs, raises or returns an
 original value: logs and stats carry counts and type names, manifests carry offsets.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyarrow as pa
@@ -18,10 +19,10 @@ import regex
 
 from forge_data.config import PiiConfig
 from forge_data.pii import fakes
-from forge_data.pii.detector import Detection, Detector, Finding
+from forge_data.pii.detector import Detection, Detector, Finding, subtract
 from forge_data.pii.manifest import MANIFEST_TYPE, Stats, entry
-from forge_data.pii.pseudonyms import PLACEHOLDER, Pseudonymizer
-from forge_data.pii.redaction import apply
+from forge_data.pii.pseudonyms import PLACEHOLDER, Pseudonymizer, first_name_aliases, normalise
+from forge_data.pii.redaction import Applied, apply
 from forge_data.schema import KINDS, content_hash
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,13 @@ _OPAQUE_ID = regex.compile(r"^(?:[A-Z0-9]{6,}|[0-9a-f]{12,}|<?[A-Z][A-Z0-9_]*_[0
 class RedactedText:
     text: str
     entities: list[Finding]  # offsets into the original text
+
+
+@dataclass(frozen=True)
+class _Batch:
+    results: list[RedactedText]
+    passes: dict[str, int]  # passes run, findings later passes added, texts left unsettled
+    aliases: dict[str, str]  # first name -> full name whose placeholder it shares
 
 
 @dataclass(frozen=True)
@@ -65,19 +73,90 @@ class Redactor:
         seeds: Sequence[str] = (),
     ) -> list[RedactedText]:
         """Redact a batch; ``kinds`` ("code" | "doc" | "chat", default "doc") steer code-aware handling."""
+        return self._redact(texts, kinds, languages, seeds).results
+
+    def _redact(
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None,
+        languages: Sequence[str | None] | None,
+        seeds: Sequence[str],
+    ) -> _Batch:
+        """Redact until detection on the output finds nothing new, for at most ``cfg.max_passes`` passes.
+
+        Replacing a value changes what the NER model reads around it: with a JWT replaced by
+        its placeholder the model may tag a word on the next line as a person, or see that
+        "EMP-516129 is Diego's id" names Diego once the id is a placeholder. One pass then
+        leaves text that the residual check, which re-scans exactly this output, reports.
+        So each further pass detects on the redacted texts the last pass changed, at the
+        redaction threshold; what it finds outside placeholders is mapped back to the
+        original (manifest offsets stay offsets into the original), and the original is
+        redacted again with the union. Names found then are propagated across the whole
+        batch, as in the first pass and in the residual scan.
+
+        The other way, masking pattern findings before NER runs (two-phase detection), cannot
+        reach a fixpoint alone: the names NER finds are replaced afterwards, and that changes
+        the context again. Only detecting on the real output can. The cost is a second
+        detection over the texts that had findings; a third pass reads only the few texts the
+        second changed.
+        """
         kinds = list(kinds) if kinds is not None else ["doc"] * len(texts)
         bad = sorted({k for k in kinds if k not in KINDS}, key=str)
         if bad:
             raise ValueError(f"kinds must be among {KINDS}; got {bad}")
+        passes = {"passes": 0, "refound": 0, "unsettled": 0}
         if not self.cfg.enabled:
-            return [RedactedText(t, []) for t in texts]
+            return _Batch([RedactedText(t, []) for t in texts], passes, {})
         detections = self.detector.detect(texts, kinds, languages, seeds=seeds)
-        return [self._apply(t, d) for t, d in zip(texts, detections, strict=True)]
-
-    def _apply(self, text: str, d: Detection) -> RedactedText:
-        return RedactedText(
-            apply(text, d.findings, self.pseudonyms, d.zones, quote_outside=d.quote_outside), d.findings
+        findings = [d.findings for d in detections]
+        # Fixed after the first pass: a later pass must not change placeholders already written.
+        aliases = first_name_aliases(
+            [
+                *(
+                    t[f.start : f.end]
+                    for t, fs in zip(texts, findings, strict=True)
+                    for f in fs
+                    if f.type == "PERSON"
+                ),
+                *seeds,
+            ]
         )
+        applied = [self._apply(t, f, d, aliases) for t, f, d in zip(texts, findings, detections, strict=True)]
+        changed = [i for i, f in enumerate(findings) if f]
+        passes["passes"] = 1
+        recheck = self.cfg.max_passes > 1
+        while changed and passes["passes"] < self.cfg.max_passes:
+            passes["passes"] += 1
+            again = self.detector.detect(
+                [a.text for a in applied], kinds, languages, seeds=seeds, only=changed
+            )
+            changed = []
+            for i, d in enumerate(again):
+                marks = applied[i].replaced()
+                extra = [
+                    replace(f, start=s, end=e)
+                    for f in d.findings
+                    for s, e in (applied[i].to_original(*p) for p in _outside(applied[i].text, f, marks))
+                ]
+                if extra:
+                    findings[i] = sorted([*findings[i], *extra], key=lambda f: f.start)
+                    applied[i] = self._apply(texts[i], findings[i], detections[i], aliases)
+                    passes["refound"] += len(extra)
+                    changed.append(i)
+        # Texts a later pass still changed when no pass was left to re-read them.
+        passes["unsettled"] = len(changed) if recheck else 0
+        if passes["unsettled"]:
+            log.warning(
+                "%d texts still changed in redaction pass %d (curation.pii.max_passes); "
+                "the residual scan will tell whether anything is left",
+                len(changed),
+                passes["passes"],
+            )
+        results = [RedactedText(a.text, f) for a, f in zip(applied, findings, strict=True)]
+        return _Batch(results, passes, aliases)
+
+    def _apply(self, text: str, findings: list[Finding], d: Detection, aliases: dict[str, str]) -> Applied:
+        return apply(text, findings, self.pseudonyms, d.zones, quote_outside=d.quote_outside, aliases=aliases)
 
     # --- tables --------------------------------------------------------------------------------
 
@@ -87,13 +166,10 @@ class Redactor:
             raise ValueError("records need a 'text' column")
         items = _items(records)
         speakers = _speakers(records) if self.cfg.redact_speakers else []
-        redacted = (
-            self.redact_texts(
-                [i.text for i in items], [i.kind for i in items], [i.language for i in items], seeds=speakers
-            )
-            if self.cfg.enabled
-            else [RedactedText(i.text, []) for i in items]
+        batch = self._redact(
+            [i.text for i in items], [i.kind for i in items], [i.language for i in items], speakers
         )
+        redacted = batch.results
 
         n = records.num_rows
         manifests: list[list[dict[str, Any]]] = [[] for _ in range(n)]
@@ -129,7 +205,7 @@ class Redactor:
                     table, name, pa.array([values.get((r, name), v) for r, v in enumerate(old)], column.type)
                 )
         if "turns" in table.column_names:
-            table = _set(table, "turns", self._turns(records, values, manifests))
+            table = _set(table, "turns", self._turns(records, values, manifests, batch.aliases))
 
         stats = Stats()
         for m in manifests:
@@ -138,7 +214,7 @@ class Redactor:
         table = (
             _set(table, "pii", column) if "pii" in table.column_names else table.append_column("pii", column)
         )
-        summary = stats.as_dict()
+        summary = {**stats.as_dict(), **batch.passes}
         log.info(
             "redacted %d records: %d entities in %d records",
             n,
@@ -147,7 +223,9 @@ class Redactor:
         )
         return table, summary
 
-    def _turns(self, records: pa.Table, values: dict[tuple[int, str], str], manifests) -> pa.Array:
+    def _turns(
+        self, records: pa.Table, values: dict[tuple[int, str], str], manifests, aliases: dict[str, str]
+    ) -> pa.Array:
         column = records.column("turns")
         rows = column.to_pylist()
         out = []
@@ -162,7 +240,8 @@ class Redactor:
                     turn["text"] = values.get((r, f"turns[{i}].text"), turn["text"])
                 speaker = turn.get("speaker")
                 if self.cfg.redact_speakers and self.cfg.enabled and _is_person_name(speaker):
-                    turn["speaker"] = self.pseudonyms.replacement("PERSON", speaker)
+                    same_as = aliases.get(normalise("PERSON", speaker))
+                    turn["speaker"] = self.pseudonyms.replacement("PERSON", speaker, same_as=same_as)
                     f = Finding("PERSON", 0, len(speaker), 1.0, "speaker_field")
                     manifests[r].append(entry(f, f"turns[{i}].speaker"))
                 new_turns.append(turn)
@@ -188,7 +267,7 @@ class Redactor:
         for item, d in zip(items, detections, strict=True):
             marks = [m.span() for m in PLACEHOLDER.finditer(item.text)]
             for f in d.findings:
-                if _only_placeholder(item.text, f, marks):
+                if not _outside(item.text, f, marks):
                     continue
                 if self.cfg.policy == "fake" and fakes.is_fake(f.type, item.text[f.start : f.end]):
                     continue
@@ -257,14 +336,15 @@ def _is_person_name(speaker: Any) -> bool:
     return s.lower() not in ROLES and not _OPAQUE_ID.match(s)
 
 
-def _only_placeholder(text: str, f: Finding, marks: list[tuple[int, int]]) -> bool:
-    """Whether ``f`` is (all but punctuation) one of Forge's own placeholders."""
-    rest = [
-        c
-        for i, c in enumerate(text[f.start : f.end], f.start)
-        if c.isalnum() and not any(s <= i < e for s, e in marks)
-    ]
-    return len(rest) < 2
+def _outside(text: str, f: Finding, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``f`` outside ``marks`` (placeholders), trimmed; none if they hold fewer than
+    two letters or digits (what is left of a placeholder the model tagged with its neighbours)."""
+    pieces = []
+    for s, e in subtract(f.start, f.end, marks):
+        piece = text[s:e]
+        if any(c.isalnum() for c in piece):
+            pieces.append((s + len(piece) - len(piece.lstrip()), e - len(piece) + len(piece.rstrip())))
+    return pieces if sum(c.isalnum() for s, e in pieces for c in text[s:e]) >= 2 else []
 
 
 def _set(table: pa.Table, name: str, column: pa.Array) -> pa.Table:

@@ -119,7 +119,17 @@ def test_table_keeps_schema_and_extra_columns_and_updates_hashes(records, redact
         == sum(stats["by_type"].values())
         == sum(len(m) for m in table.column("pii").to_pylist())
     )
-    assert set(stats) == {"records", "records_with_pii", "entities", "by_type", "by_recognizer"}
+    assert set(stats) == {
+        "records",
+        "records_with_pii",
+        "entities",
+        "by_type",
+        "by_recognizer",
+        "passes",
+        "refound",
+        "unsettled",
+    }
+    assert 1 <= stats["passes"] <= 3 and stats["unsettled"] == 0
 
 
 def test_redact_texts_offsets_and_text(redactor):

@@ -68,6 +68,46 @@ def test_the_same_value_gets_the_same_placeholder_across_records_turns_and_field
     assert stats["records"] == 2 and stats["records_with_pii"] == 2
 
 
+def test_a_first_name_alone_shares_the_placeholder_of_the_one_full_name_it_begins(redactor):
+    texts = [
+        "Priya Raman: the deploy failed again, Tomasz Kowalski.",
+        "thanks Priya, looking now. Raman said the same yesterday.",
+        "Priya Shah joined the on-call rota; ask Tomasz about it.",
+    ]
+    ph = redactor.pseudonyms.replacement
+    alone = redactor.redact_texts(texts[:2])
+    assert alone[1].text.startswith(f"thanks {ph('PERSON', 'Priya Raman')}, looking now.")
+    assert ph("PERSON", "Priya") not in alone[1].text
+    assert ph("PERSON", "Raman") in alone[1].text  # only first names stand for the full name
+    both = redactor.redact_texts(texts)
+    assert both[1].text.startswith(f"thanks {ph('PERSON', 'Priya')}, looking now.")  # two Priyas
+    assert ph("PERSON", "Tomasz Kowalski") in both[2].text
+    assert {(e.type, texts[1][e.start : e.end]) for e in alone[1].entities} == {
+        ("PERSON", "Priya"),
+        ("PERSON", "Raman"),
+    }
+
+
+def test_a_first_name_speaker_shares_the_full_name_placeholder_and_fakes_agree(redactor, company_cfg):
+    turns = [
+        {"speaker": "Priya", "time": None, "text": "Priya Raman here, covering for Tomasz Kowalski."},
+        {"speaker": "Tomasz Kowalski", "time": None, "text": "thanks!"},
+    ]
+    records = records_table(
+        [
+            make_record(
+                kind="chat", source="slack", uri="t", text="\n".join(t["text"] for t in turns), turns=turns
+            )
+        ]
+    )
+    (row,) = redactor.redact_table(records)[0].to_pylist()
+    assert row["turns"][0]["speaker"] == redactor.pseudonyms.replacement("PERSON", "Priya Raman")
+    faker = Redactor(company_cfg.model_copy(update={"policy": "fake"}), KEY)
+    (row,) = faker.redact_table(records)[0].to_pylist()
+    full = row["turns"][0]["text"].split(" here,")[0]
+    assert len(full.split()) == 2 and row["turns"][0]["speaker"] == full.split()[0]
+
+
 def test_placeholders_are_keyed(redactor, company_cfg):
     other = Redactor(company_cfg, b"another-key-of-sufficient-length")
     text = "Write to priya.raman@acme-corp.com about invoice 42."
