@@ -183,7 +183,11 @@ class OfflineEmailRecognizer(EmailRecognizer):
         )
 
     def validate_result(self, pattern_text: str) -> bool:
-        return self._extract(pattern_text).fqdn != ""
+        if self._extract(pattern_text).fqdn:
+            return True
+        # Mail inside a company often lives under names no public suffix list holds
+        # (corp.local, mail.internal, a test domain): those addresses are just as personal.
+        return pattern_text.rsplit(".", 1)[-1].lower() in PRIVATE_SUFFIXES
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         # "scheme://user:password@host" holds no e-mail address; URL_CREDENTIALS covers it.
@@ -191,6 +195,22 @@ class OfflineEmailRecognizer(EmailRecognizer):
         return [r for r in results if not _URL_USERINFO_BEFORE.search(text, max(0, r.start - 200), r.start)]
 
 
+# Special-use names (RFC 2606, 6761, 6762) and the private suffixes intranets commonly use.
+PRIVATE_SUFFIXES = frozenset(
+    {
+        "local",
+        "internal",
+        "intranet",
+        "corp",
+        "lan",
+        "home",
+        "private",
+        "localdomain",
+        "example",
+        "test",
+        "invalid",
+    }
+)
 _URL_USERINFO_BEFORE = regex.compile(r"://[^\s/?#@]*$")
 _PHONE_CANDIDATE = phonenumbermatcher._PATTERN  # libphonenumber's own candidate pattern
 _SSN_SHAPE = regex.compile(r"^\d{3}[- ]\d{2}[- ]\d{4}$")

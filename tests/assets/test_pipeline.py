@@ -27,7 +27,6 @@ def test_sample_company_becomes_a_registered_model(sample_company: Path, tmp_pat
         sample_company.parent / "forge-e2e.yaml",
         project={"name": "acme-e2e", "state_dir": str(tmp_path / "state")},
         training={**TINY_TRAINING, "eval": {"gate": 0.0, "max_new_tokens": 4}},
-        checks={"max_residual_pii": 5},
     )
     with dg.instance_for_test() as instance:
         summary = run_pipeline(config, instance=instance)
@@ -99,7 +98,7 @@ def test_a_failing_blocking_check_leaves_main_untouched(sample_company: Path, tm
         sample_company.parent / "forge-strict.yaml",
         project={"name": "acme-strict", "state_dir": str(tmp_path / "state")},
         training={"enabled": False},
-        checks={"max_quarantine_rate": 0.0, "max_residual_pii": 5},
+        checks={"max_quarantine_rate": 0.0},
     )
     cfg = load(config)
     with dg.instance_for_test() as instance:

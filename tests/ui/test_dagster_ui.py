@@ -178,7 +178,6 @@ def materialized(project, tmp_path, monkeypatch):  # noqa: F811
     project.write()  # keep_current defaults: the sensors run, quietly, in the daemon
     data = yaml.safe_load(project.config.read_text())
     data["training"] = {"enabled": False}
-    data["checks"] = {"max_residual_pii": 5}
     project.config.write_text(yaml.safe_dump(data, sort_keys=False))
 
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))

@@ -74,3 +74,19 @@ def test_the_harness_catches_an_attempt(tmp_path):
     out = _run(STOCK_TLDEXTRACT, tmp_path)
     assert out["attempts"], "tldextract's default extractor should have tried to fetch the suffix list"
     assert out["result"] == "co.uk"  # it fell back to its snapshot after the refusal
+
+
+def test_mail_on_private_and_special_use_domains_is_redacted():
+    from forge_data.config import PiiConfig
+    from forge_data.pii import Redactor
+
+    redactor = Redactor(PiiConfig(), b"k" * 32)
+    texts = [
+        "write to maria.gonzalez@acme-robotics.example today",
+        "bob.smith@corp.local wrote the runbook",
+        "pager goes to oncall@mail.internal",
+        "the icon is logo@2x.png in assets",
+    ]
+    found = [[e.type for e in r.entities] for r in redactor.redact_texts(texts)]
+    assert found[0] == found[1] == found[2] == ["EMAIL_ADDRESS"]
+    assert "EMAIL_ADDRESS" not in found[3]  # an image name is not an address
