@@ -49,3 +49,55 @@ def write_json(data: Any, path: Path) -> Path:
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+class RowsFileError(ValueError):
+    """A rows file (JSON Lines or Parquet) that is missing or cannot be read; the message names it."""
+
+
+def is_parquet(path: str | Path) -> bool:
+    return str(path).lower().endswith((".parquet", ".pq"))
+
+
+def read_rows(path: str | Path) -> pa.Table:
+    """Read JSON Lines or Parquet into a table, keeping the input's row order.
+
+    A malformed JSON line raises RowsFileError naming the line, not a traceback.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RowsFileError(f"{path}: no such file")
+    if is_parquet(path):
+        try:
+            return pq.read_table(path)
+        except (pa.ArrowInvalid, OSError) as err:
+            raise RowsFileError(f"{path}: not a readable Parquet file ({err})") from None
+    rows = []
+    with path.open("r", encoding="utf-8", errors="strict") as fh:
+        try:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise RowsFileError(f"{path}:{lineno}: not valid JSON ({err.msg})") from None
+                if not isinstance(row, dict):
+                    raise RowsFileError(f"{path}:{lineno}: expected a JSON object per line")
+                rows.append(row)
+        except UnicodeDecodeError as err:
+            raise RowsFileError(f"{path}: not valid UTF-8 at byte {err.start}") from None
+    return pa.Table.from_pylist(rows) if rows else pa.table({})
+
+
+def write_rows(table: pa.Table, path: str | Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if is_parquet(path):
+        pq.write_table(table, path)
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for row in table.to_pylist():
+            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    tmp.replace(path)

@@ -9,8 +9,9 @@ import importlib
 import pkgutil
 import sys
 
-from forge_data.cli.common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, CliError, print_summary
+from forge_data.cli.common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError, print_summary
 from forge_data.config import ConfigError
+from forge_data.tables import RowsFileError
 
 
 def _command_modules() -> list:
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as err:
         print(f"forge {args.command}: {err}", file=sys.stderr)
         return err.code
+    except RowsFileError as err:
+        print(f"forge {args.command}: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except ConfigError as err:
         print(f"forge {args.command}: invalid project file: {err}", file=sys.stderr)
         return EXIT_CONFIG

@@ -17,12 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+
+from forge_data.tables import RowsFileError, is_parquet, read_rows, write_rows
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_CONFIG = 3
+
+
+__all__ = ["RowsFileError", "is_parquet", "read_rows", "write_rows"]  # re-exported for the commands
 
 
 class CliError(Exception):
@@ -33,41 +37,6 @@ class CliError(Exception):
         self.code = code
 
 
-def is_parquet(path: str | Path) -> bool:
-    return str(path).lower().endswith((".parquet", ".pq"))
-
-
-def read_rows(path: str | Path) -> pa.Table:
-    """Read JSON Lines or Parquet into a table, keeping the input's row order.
-
-    A malformed JSON line is a usage error that names the line, not a traceback.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise CliError(f"{path}: no such file")
-    if is_parquet(path):
-        try:
-            return pq.read_table(path)
-        except (pa.ArrowInvalid, OSError) as err:
-            raise CliError(f"{path}: not a readable Parquet file ({err})") from None
-    rows = []
-    with path.open("r", encoding="utf-8", errors="strict") as fh:
-        try:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise CliError(f"{path}:{lineno}: not valid JSON ({err.msg})") from None
-                if not isinstance(row, dict):
-                    raise CliError(f"{path}:{lineno}: expected a JSON object per line")
-                rows.append(row)
-        except UnicodeDecodeError as err:
-            raise CliError(f"{path}: not valid UTF-8 at byte {err.start}") from None
-    return pa.Table.from_pylist(rows) if rows else pa.table({})
-
-
 def require_text_column(table: pa.Table, path: str | Path) -> None:
     if "text" not in table.column_names:
         raise CliError(f"{path}: every row needs a 'text' field")
@@ -76,19 +45,6 @@ def require_text_column(table: pa.Table, path: str | Path) -> None:
         raise CliError(f"{path}: 'text' must be a string")
     if col.null_count:
         raise CliError(f"{path}: {col.null_count} rows have no 'text'")
-
-
-def write_rows(table: pa.Table, path: str | Path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if is_parquet(path):
-        pq.write_table(table, path)
-        return
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in table.to_pylist():
-            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-    tmp.replace(path)
 
 
 def print_summary(summary: dict[str, Any], as_json: bool) -> None:

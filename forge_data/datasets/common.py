@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from forge_data.cli.common import read_rows, write_rows
+from forge_data.tables import read_rows, write_rows
 
 # Byte-level BPE on English prose and code averages about four characters per token; the estimate
 # only sizes a recipe (steps, epochs) before a tokenizer exists, so rough is good enough.
