@@ -26,7 +26,10 @@ def resolve_source_path(path: str, base_dir: Path) -> Path:
 def _glob_regex(pattern: str) -> re.Pattern[str]:
     # gitignore-like: "*" stays inside one folder, "**" crosses folders, and a
     # pattern without "/" matches a name at any depth.
-    if "/" not in pattern.rstrip("/"):
+    # A trailing "/" names a folder: it selects what lies below, never a file of that name.
+    folder_only = pattern.endswith("/")
+    pattern = pattern.rstrip("/")
+    if "/" not in pattern:
         pattern = "**/" + pattern
     out, i = [], 0
     while i < len(pattern):
@@ -47,7 +50,7 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
             i += 1
     body = "".join(out).lstrip("/")
     # A pattern naming a folder selects everything below it.
-    return re.compile(f"{body}(?:/.*)?")
+    return re.compile(f"{body}/.*" if folder_only else f"{body}(?:/.*)?")
 
 
 def glob_match(path: str, pattern: str) -> bool:

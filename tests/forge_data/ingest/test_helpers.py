@@ -77,6 +77,12 @@ def test_globs():
     assert glob_match("docs/guide/intro.md", "docs") and glob_match("docs/x.md", "docs/*.md")
     assert not glob_match("src/docs.py", "docs") and not glob_match("a/b.py", "a/*.md")
     assert glob_match("src/deep/x.py", "src/**") and not glob_match("lib/x.py", "src/**")
+    # A trailing slash names a folder, at any depth, and never a file of that name.
+    assert glob_match("drafts/plan.md", "drafts/") and glob_match("wiki/drafts/a/b.md", "drafts/")
+    assert not glob_match("drafts", "drafts/") and not glob_match("drafts.md", "drafts/")
+    assert glob_match("wiki/drafts/x.md", "wiki/drafts/") and not glob_match(
+        "x/wiki/drafts/y.md", "wiki/drafts/"
+    )
 
 
 def test_natural_language_and_pseudonyms():
