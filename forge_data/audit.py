@@ -5,6 +5,8 @@ Each audit returns ``(passed, metadata)`` where metadata holds counts and ids on
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 
 from forge_data.config import ForgeConfig
@@ -54,12 +56,24 @@ def duplicate_rate(cfg: ForgeConfig, store: VersionStore, ref: str) -> tuple[boo
     return rate <= limit, {"duplicate_rate": round(rate, 4), "max_duplicate_rate": limit}
 
 
-def residual_pii(cfg: ForgeConfig, store: VersionStore, ref: str, key: bytes) -> tuple[bool, dict]:
-    """Re-scan the redacted records, secrets included; anything above threshold fails the audit."""
+def residual_pii(
+    cfg: ForgeConfig, store: VersionStore, ref: str, key: bytes, cache_dir: Path | None = None
+) -> tuple[bool, dict]:
+    """Re-scan the redacted records, secrets included; anything above threshold fails the audit.
+
+    With ``cache_dir``, records scanned before under the same setup are not scanned again.
+    """
     from forge_data.pii import Redactor
+    from forge_data.pii.residual_cache import fingerprint, scan_with_cache
 
     records = publish.read_records(store, ref)
-    findings = Redactor(cfg.curation.pii, key).scan_residual(records, cfg.checks.residual_pii_threshold)
+    threshold = cfg.checks.residual_pii_threshold
+    cache_file = (
+        cache_dir / f"residual-{fingerprint(cfg.curation.pii, threshold, key)}.parquet" if cache_dir else None
+    )
+    findings, scanned = scan_with_cache(
+        records, lambda rows: Redactor(cfg.curation.pii, key).scan_residual(rows, threshold), cache_file
+    )
     by_type: dict[str, int] = {}
     for f in findings:
         by_type[f["type"]] = by_type.get(f["type"], 0) + 1
@@ -67,6 +81,8 @@ def residual_pii(cfg: ForgeConfig, store: VersionStore, ref: str, key: bytes) ->
     return len(findings) <= allowed, {
         "findings": len(findings),
         "allowed": allowed,
+        "records_scanned": scanned,
+        "records_reused": records.num_rows - scanned,
         "by_type": by_type,
         "record_ids": sorted({f["id"] for f in findings})[:20],
     }

@@ -10,6 +10,7 @@ Everything a run produces sits under the project's state folder::
       datasets/<commit>/       training datasets built from one data commit
       training/<stage>/        training programs' outputs and checkpoints
       registry/                registered models and their cards
+      audit/                   residual-PII scan results per record hash, reused by later runs
       secrets/                 the pseudonym key when none is given in the environment
 """
 
@@ -67,3 +68,8 @@ class Workspace:
     @property
     def lineage(self) -> Path:
         return self.root / "lineage"
+
+    @property
+    def audit(self) -> Path:
+        """What the blocking audits remember between runs (hashes and offsets, never text)."""
+        return self.root / "audit"

@@ -94,8 +94,9 @@ def no_residual_pii(
 
     cfg = project.config()
     s = store.open()
-    key = load_pseudonym_key(cfg.curation.pii, project.workspace().root)
-    passed, meta = audit.residual_pii(cfg, s, _staged_ref(context, s), key)
+    ws = project.workspace()
+    key = load_pseudonym_key(cfg.curation.pii, ws.root)
+    passed, meta = audit.residual_pii(cfg, s, _staged_ref(context, s), key, cache_dir=ws.audit)
     return _result(passed, meta, f"{meta['findings']} residual findings (allowed {meta['allowed']})")
 
 
