@@ -93,7 +93,7 @@ class DedupConfig(_Section):
         "or not at all. Matches against a saved index use the estimate (it keeps signatures, not shingles).",
     )
     lsh_weights: tuple[float, float] = Field(
-        (0.1, 0.9),
+        (0.05, 0.95),
         description="False-positive and false-negative weights for choosing bands and rows; verification "
         "removes false positives, so missing duplicates is weighted higher.",
     )
