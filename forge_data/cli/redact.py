@@ -75,13 +75,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     from forge_data.pii import PseudonymKeyError, Redactor, load_pseudonym_key
     from forge_data.pii.manifest import ENTITY_TYPE, entity
+    from forge_data.pii.redactor import NO_PASSES
 
     try:
         key = load_pseudonym_key(cfg, state_dir)
     except PseudonymKeyError as err:
         raise CliError(str(err), EXIT_FAILED) from None
     texts = table.column("text").to_pylist() if table.num_rows else []
-    results = Redactor(cfg, key).redact_texts(texts, kinds, languages) if texts else []
+    results, passes = (
+        Redactor(cfg, key).redact_texts_with_passes(texts, kinds, languages)
+        if texts
+        else ([], dict(NO_PASSES))
+    )
 
     by_type: Counter[str] = Counter(f.type for r in results for f in r.entities)
     if table.num_rows:
@@ -101,6 +106,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "rows_with_entities": sum(1 for r in results if r.entities),
         "entities": sum(by_type.values()),
         "by_type": dict(sorted(by_type.items())),
+        "redaction_passes": passes,
     }
 
 

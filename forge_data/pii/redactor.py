@@ -34,6 +34,10 @@ ROLES = frozenset(
 _OPAQUE_ID = regex.compile(r"^(?:[A-Z0-9]{6,}|[0-9a-f]{12,}|<?[A-Z][A-Z0-9_]*_[0-9a-f]{8}>?)$")
 
 
+# The fixpoint's figures before (or without) any pass; every run's stats carry these keys.
+NO_PASSES = {"passes": 0, "refound": 0, "unsettled": 0}
+
+
 @dataclass(frozen=True)
 class RedactedText:
     text: str
@@ -75,6 +79,17 @@ class Redactor:
         """Redact a batch; ``kinds`` ("code" | "doc" | "chat", default "doc") steer code-aware handling."""
         return self._redact(texts, kinds, languages, seeds).results
 
+    def redact_texts_with_passes(
+        self,
+        texts: Sequence[str],
+        kinds: Sequence[str] | None = None,
+        languages: Sequence[str | None] | None = None,
+    ) -> tuple[list[RedactedText], dict[str, int]]:
+        """As :meth:`redact_texts`, with how the fixpoint went: passes run, findings later passes
+        added, texts still changing when ``max_passes`` ran out."""
+        batch = self._redact(texts, kinds, languages, ())
+        return batch.results, dict(batch.passes)
+
     def _redact(
         self,
         texts: Sequence[str],
@@ -104,7 +119,7 @@ class Redactor:
         bad = sorted({k for k in kinds if k not in KINDS}, key=str)
         if bad:
             raise ValueError(f"kinds must be among {KINDS}; got {bad}")
-        passes = {"passes": 0, "refound": 0, "unsettled": 0}
+        passes = dict(NO_PASSES)
         if not self.cfg.enabled:
             return _Batch([RedactedText(t, []) for t in texts], passes, {})
         detections = self.detector.detect(texts, kinds, languages, seeds=seeds)

@@ -156,12 +156,26 @@ def redactor_for(cfg: ForgeConfig, ws: Workspace):
 
 
 def redact(cfg: ForgeConfig, ws: Workspace, *, samples: int = 3) -> dict:
+    from forge_data.pii.redactor import NO_PASSES
+
     records = kept_records(ws)
     pii = cfg.curation.pii
     if not pii.enabled:
-        table, stats = records, {"records": records.num_rows, "entities": 0, "by_type": {}, "disabled": True}
+        table, stats = (
+            records,
+            {
+                "records": records.num_rows,
+                "entities": 0,
+                "by_type": {},
+                "disabled": True,
+                **NO_PASSES,
+            },
+        )
     elif records.num_rows == 0:  # nothing changed: no need to load the models
-        table, stats = records, {"records": 0, "records_with_pii": 0, "entities": 0, "by_type": {}}
+        table, stats = (
+            records,
+            {"records": 0, "records_with_pii": 0, "entities": 0, "by_type": {}, **NO_PASSES},
+        )
     else:
         table, stats = redactor_for(cfg, ws).redact_table(records)
     write_parquet(table, ws.curated("redacted"))

@@ -56,6 +56,9 @@ def test_jsonl_round_trip_keeps_order_fields_and_offsets_into_the_original(run_f
     assert 'TOKEN = "<GITHUB_TOKEN_' in out[2]["text"]
     assert summary["ok"] is True and summary["rows"] == 4 and summary["rows_with_entities"] == 3
     assert summary["by_type"]["PERSON"] == 3 and summary["entities"] == sum(summary["by_type"].values())
+    # The fixpoint: at least one pass, and every text settled within curation.pii.max_passes.
+    passes = summary["redaction_passes"]
+    assert 1 <= passes["passes"] <= 3 and passes["unsettled"] == 0 and passes["refound"] >= 0
     assert "Priya" not in proc.stdout + proc.stderr and "867-5309" not in proc.stdout + proc.stderr
 
 
