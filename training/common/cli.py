@@ -18,6 +18,7 @@ from typing import Any
 
 from forge_data.cli.common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError
 from forge_data.config import ConfigError
+from forge_data.tables import RowsFileError
 from training.common.config import C, load_run_config
 from training.common.reporter import Reporter
 from training.common.runtime import is_main_process, keep_freed_memory
@@ -62,7 +63,7 @@ def main(stage: str, config_cls: type[C], run: Callable[[C, Reporter], dict[str,
     reporter = Reporter(stage)
     try:
         summary = run_stage(stage, cfg, run, reporter)
-    except (StageError, CliError, FileNotFoundError) as err:
+    except (StageError, CliError, RowsFileError, FileNotFoundError) as err:
         print(f"training.{stage}: {err}", file=sys.stderr)
         reporter.close(err)
         return EXIT_USAGE
