@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any
 
 from forge_data.config import EvalConfig
 from forge_data.datasets import decontaminate, read_dataset
+from forge_data.rewards.criteria import terms_used
 from training.common.cli import StageError, main
 from training.common.config import RunConfig
 from training.common.generate import generate
@@ -135,9 +135,9 @@ def terminology(glossary: list[str], generations: list[str]) -> dict[str, Any] |
     """Which company terms the model uses in its answers (whole words, case-insensitive)."""
     if not glossary or not generations:
         return None
-    patterns = {t: re.compile(rf"(?<!\w){re.escape(t)}(?!\w)", re.IGNORECASE) for t in glossary}
-    used = sorted(t for t, p in patterns.items() if any(p.search(g) for g in generations))
-    with_term = sum(1 for g in generations if any(p.search(g) for p in patterns.values()))
+    per_answer = [terms_used(glossary, g) for g in generations]
+    used = sorted({t for terms in per_answer for t in terms})
+    with_term = sum(1 for terms in per_answer if terms)
     return {
         "glossary_terms": len(glossary),
         "terms_used": len(used),
