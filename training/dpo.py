@@ -20,7 +20,7 @@ The summary reports the preference figures on the held-out pairs before and afte
 ``loss``, ``reward_margin`` and ``reward_accuracy`` (TRL's implicit rewards, β·log π/π_ref: zero
 before training by construction) and ``logp_margin`` (mean log-probability of the chosen answer
 minus the rejected one under the policy alone, which shows where the model started). Writes the
-same layout as CPT and SFT: ``model/``, ``checkpoints/``, ``log_history.jsonl``, ``summary.json``.
+same layout as CPT and SFT (``eval_fraction: 0`` with no ``eval_file`` skips the evaluation): ``model/``, ``checkpoints/``, ``log_history.jsonl``, ``summary.json``.
 """
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ PAIR = ("prompt", "chosen", "rejected")
 
 class DpoRun(TrainRun):
     stage: DpoConfig = DpoConfig(enabled=True)
-    eval_fraction: float = Field(0.1, ge=0, lt=1, description="Pairs held back when no eval_file is given.")
+    eval_fraction: float = Field(
+        0.1, ge=0, lt=1, description="Pairs held back when no eval_file is given; 0 skips the evaluation."
+    )
 
 
 def preference_rows(rows: list[dict[str, Any]], chat: bool) -> list[dict[str, Any]]:
@@ -87,15 +89,17 @@ def build_trainer(cfg: DpoRun, reporter: Reporter, rows: list[dict], eval_rows: 
         ref_model=reference,
         args=args,
         train_dataset=to_dataset(preference_rows(rows, chat), *PAIR),
-        eval_dataset=to_dataset(preference_rows(eval_rows, chat), *PAIR),
+        eval_dataset=to_dataset(preference_rows(eval_rows, chat), *PAIR) if eval_rows else None,
         processing_class=tokenizer,
         peft_config=peft,
     )
     return trainer, tokenizer, count_trainable(trainer, info)
 
 
-def preference_figures(trainer) -> dict[str, float]:
+def preference_figures(trainer) -> dict[str, float] | None:
     """TRL's evaluation of the held-out pairs, under the names the summary uses."""
+    if trainer.eval_dataset is None:
+        return None
     m = trainer.evaluate()
     return {
         "loss": round(m["eval_loss"], 6),
@@ -111,7 +115,9 @@ def held_out_pairs(cfg: DpoRun, rows: list[dict]) -> tuple[list[dict], list[dict
     """(train pairs, eval pairs, what the eval pairs are)."""
     if cfg.eval_file:
         return rows, load_rows(cfg.eval_file, need=PAIR), "eval_file"
-    train, held = split_off(rows, cfg.eval_fraction, cfg.seed) if cfg.eval_fraction else (rows, [])
+    if not cfg.eval_fraction:
+        return rows, [], "nothing (eval_fraction 0)"
+    train, held = split_off(rows, cfg.eval_fraction, cfg.seed)
     if held:
         return train, held, f"held-out {len(held)} of {len(rows)} pairs"
     return rows, rows, "the training pairs (too few to hold any back)"
