@@ -53,7 +53,20 @@ def bare_trl(
         if kind == "cpt"
         else dict(assistant_only_loss=True, per_device_eval_batch_size=stage.batch_size)
     )
-    args = SFTConfig(
+    args = bare_args(SFTConfig, stage, out, seed, max_length=stage.seq_len, **extra)
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_list([{field: r[field]} for r in rows]),
+        processing_class=tokenizer,
+    )
+    trainer.train()
+    trainer.save_model(str(out / "final"))
+
+
+def bare_args(args_cls, stage, out: Path, seed: int, **extra):
+    """The TRL config a user would write for ``stage``'s settings (CPU, fp32, no reporting)."""
+    return args_cls(
         output_dir=str(out),
         max_steps=stage.max_steps,
         per_device_train_batch_size=stage.batch_size,
@@ -63,7 +76,6 @@ def bare_trl(
         logging_steps=stage.logging_steps,
         save_steps=stage.save_steps,
         save_total_limit=2,
-        max_length=stage.seq_len,
         seed=seed,
         data_seed=seed,
         use_cpu=True,
@@ -73,14 +85,29 @@ def bare_trl(
         disable_tqdm=True,
         **extra,
     )
-    trainer = SFTTrainer(
-        model=model,
-        args=args,
-        train_dataset=Dataset.from_list([{field: r[field]} for r in rows]),
-        processing_class=tokenizer,
-    )
-    trainer.train()
-    trainer.save_model(str(out / "final"))
+
+
+def compare(forge_times: list[tuple[float, float]], bare_times: list[tuple[float, float]]) -> dict:
+    """Median wall and CPU seconds per side, their ratios Forge / bare, and every round's figures."""
+    fw, fc = (statistics.median(t[j] for t in forge_times) for j in (0, 1))
+    bw, bc = (statistics.median(t[j] for t in bare_times) for j in (0, 1))
+    return {
+        "forge_wall_s": round(fw, 2),
+        "bare_wall_s": round(bw, 2),
+        "ratio_wall": round(fw / bw, 3),
+        "forge_cpu_s": round(fc, 2),
+        "bare_cpu_s": round(bc, 2),
+        "ratio_cpu": round(fc / bc, 3),
+        "per_round": [
+            {
+                "forge_wall_s": round(f[0], 2),
+                "bare_wall_s": round(b[0], 2),
+                "forge_cpu_s": round(f[1], 2),
+                "bare_cpu_s": round(b[1], 2),
+            }
+            for f, b in zip(forge_times, bare_times, strict=True)
+        ],
+    }
 
 
 def timed(fn) -> tuple[float, float]:
@@ -151,29 +178,12 @@ def main() -> None:
                 )
                 for side, fn in pair:
                     (forge_times if side == "forge" else bare_times).append(timed(fn))
-            fw, fc = (statistics.median(t[j] for t in forge_times) for j in (0, 1))
-            bw, bc = (statistics.median(t[j] for t in bare_times) for j in (0, 1))
-            rounds = [
-                {
-                    "forge_wall_s": round(f[0], 2),
-                    "bare_wall_s": round(b[0], 2),
-                    "forge_cpu_s": round(f[1], 2),
-                    "bare_cpu_s": round(b[1], 2),
-                }
-                for f, b in zip(forge_times, bare_times, strict=True)
-            ]
             results[kind] = {
                 "steps": args.steps,
                 "forge_heldout_eval": args.with_eval,
                 "threads": args.threads,
                 "rounds": args.rounds,
-                "forge_wall_s": round(fw, 2),
-                "bare_wall_s": round(bw, 2),
-                "ratio_wall": round(fw / bw, 3),
-                "forge_cpu_s": round(fc, 2),
-                "bare_cpu_s": round(bc, 2),
-                "ratio_cpu": round(fc / bc, 3),
-                "per_round": rounds,
+                **compare(forge_times, bare_times),
             }
     print(json.dumps(results, indent=2))
 

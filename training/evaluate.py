@@ -6,7 +6,9 @@ a memorization audit, and decontamination figures — everything the registry ga
 Config (EvalRun): ``output_dir``; ``model_dir`` (the model to judge); ``base_model_dir`` (the
 "before": the CPT starting point or the open-weights base; optional); ``heldout_file`` (CPT
 held-out rows); ``train_files`` (what the model trained on, for decontamination); ``glossary``
-(company terms, from forge.yaml's scorecard); ``eval`` (EvalConfig: acceptance JSONL of
+(company terms, from forge.yaml's scorecard); ``scorecard`` (forge.yaml's ScorecardConfig: its mean
+reward on the acceptance answers is reported, each case's required strings as its reference and
+``train_files`` as the reference corpus); ``eval`` (EvalConfig: acceptance JSONL of
 ``{"prompt", "required": [...], "forbidden": [...]}``, canaries JSONL of ``{"canary"[, "prefix",
 "id"]}``, gate, max_new_tokens, decontamination_n, sample_prompts); ``seq_len``.
 
@@ -26,17 +28,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any
 
-from forge_data.config import EvalConfig
+from forge_data.config import EvalConfig, ScorecardConfig
 from forge_data.datasets import decontaminate, read_dataset
+from forge_data.rewards.criteria import terms_used
 from training.common.cli import StageError, main
 from training.common.config import RunConfig
-from training.common.generate import generate
+from training.common.generate import Answer, generate, generate_answers
 from training.common.perplexity import perplexity
 from training.common.reporter import Reporter
 from training.common.runtime import resolve_device, seed_everything
+from training.common.scoring import load_scorecard, score_answers
 from training.models import load_model, load_tokenizer
 
 
@@ -46,6 +49,7 @@ class EvalRun(RunConfig):
     heldout_file: str | None = None
     train_files: list[str] = []
     glossary: list[str] = []
+    scorecard: ScorecardConfig | None = None
     eval: EvalConfig = EvalConfig()
     seq_len: int = 256
 
@@ -93,7 +97,7 @@ def acceptance(cfg: EvalRun, model, tokenizer, train_rows, chat: bool) -> dict[s
     ]
     if bad:
         raise StageError(f"{cfg.eval.acceptance}: cases {bad[:5]} have no prompt")
-    outputs = generate(
+    answers = generate_answers(
         model, tokenizer, [c["prompt"] for c in cases], chat=chat, max_new_tokens=cfg.eval.max_new_tokens
     )
     dec = decontaminate(
@@ -101,7 +105,8 @@ def acceptance(cfg: EvalRun, model, tokenizer, train_rows, chat: bool) -> dict[s
     )
     clean_cases = {r["_case"] for r in dec.kept}
     results = []
-    for i, (case, output) in enumerate(zip(cases, outputs, strict=True)):
+    for i, (case, answer) in enumerate(zip(cases, answers, strict=True)):
+        output = answer.text
         missing = [s for s in case.get("required") or [] if not _contains(output, s)]
         found = [s for s in case.get("forbidden") or [] if _contains(output, s)]
         results.append(
@@ -113,6 +118,7 @@ def acceptance(cfg: EvalRun, model, tokenizer, train_rows, chat: bool) -> dict[s
                 "clean": i in clean_cases,
                 "prompt": case["prompt"],
                 "output": output,
+                "finished": answer.finished,
             }
         )
     passed = sum(r["passed"] for r in results)
@@ -131,13 +137,28 @@ def acceptance(cfg: EvalRun, model, tokenizer, train_rows, chat: bool) -> dict[s
     }
 
 
+def scorecard_reward(cfg: EvalRun, accepted: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The scorecard's mean reward on the acceptance prompts' answers; a case's required strings are
+    its reference answer, and the training files are the reference corpus."""
+    if cfg.scorecard is None or not accepted:
+        return None
+    card = load_scorecard(cfg.scorecard, cfg.train_files)
+    cases = read_dataset(cfg.eval.acceptance)
+    rows = [{"prompt": c["prompt"], "reference": " ".join(c.get("required") or []) or None} for c in cases]
+    answers = [Answer(r["output"], r["finished"]) for r in accepted["results"]]
+    report, per_case = score_answers(card, rows, answers)
+    for result, scored in zip(accepted["results"], per_case, strict=True):
+        result["reward"] = scored["reward"]
+    return report
+
+
 def terminology(glossary: list[str], generations: list[str]) -> dict[str, Any] | None:
     """Which company terms the model uses in its answers (whole words, case-insensitive)."""
     if not glossary or not generations:
         return None
-    patterns = {t: re.compile(rf"(?<!\w){re.escape(t)}(?!\w)", re.IGNORECASE) for t in glossary}
-    used = sorted(t for t, p in patterns.items() if any(p.search(g) for g in generations))
-    with_term = sum(1 for g in generations if any(p.search(g) for p in patterns.values()))
+    per_answer = [terms_used(glossary, g) for g in generations]
+    used = sorted({t for terms in per_answer for t in terms})
+    with_term = sum(1 for terms in per_answer if terms)
     return {
         "glossary_terms": len(glossary),
         "terms_used": len(used),
@@ -209,6 +230,7 @@ def run(cfg: EvalRun, reporter: Reporter) -> dict[str, Any]:
     report: dict[str, Any] = {"model_dir": cfg.model_dir, "base_model_dir": cfg.base_model_dir, "chat": chat}
     report["perplexity"] = heldout_perplexity(cfg, model, tokenizer, train_rows, device, reporter)
     report["acceptance"] = acceptance(cfg, model, tokenizer, train_rows, chat)
+    report["scorecard"] = scorecard_reward(cfg, report["acceptance"])
     sample_prompts = cfg.eval.sample_prompts or [
         r["prompt"] for r in (report["acceptance"] or {}).get("results", [])[:3]
     ]
@@ -239,6 +261,8 @@ def figures(report: dict[str, Any]) -> dict[str, Any]:
         a = report["acceptance"]
         keys = ("cases", "passed", "pass_rate", "clean_cases", "pass_rate_clean", "gate", "gate_passed")
         out["acceptance"] = {k: a[k] for k in keys}
+    if report.get("scorecard"):
+        out["scorecard"] = report["scorecard"]
     if report.get("terminology"):
         out["terminology"] = {k: v for k, v in report["terminology"].items() if k != "used"}
     if report.get("memorization"):

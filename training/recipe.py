@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from forge_data.config import ForgeConfig
+from forge_data.feedback import failing_cases_path
 
 MODEL_SUBDIR = "model"
 # Stands in for real datasets when only the shape of the plan is needed (building the asset graph).
@@ -47,9 +48,16 @@ class StagePlan:
         return self.output_dir / MODEL_SUBDIR
 
 
-def _folder(root: Path, stage: str, config: dict[str, Any]) -> str:
-    digest = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:12]
+def _folder(root: Path, stage: str, config: dict[str, Any], salt: str = "") -> str:
+    digest = hashlib.sha256((json.dumps(config, sort_keys=True, default=str) + salt).encode()).hexdigest()[
+        :12
+    ]
     return str(root / stage / digest)
+
+
+def _content_digest(path: Path) -> str:
+    """Names a file's content, so a stage reading a file that changes in place gets a new folder."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else ""
 
 
 def _resolved(cfg: ForgeConfig, value: str | None) -> str | None:
@@ -64,9 +72,9 @@ def plan(cfg: ForgeConfig, datasets: dict[str, Any], root: Path) -> list[StagePl
     model = t.model.model_copy(update={"base": _resolved(cfg, t.model.base)}).model_dump(mode="json")
     stages: list[StagePlan] = []
 
-    def add(name: str, module: str, config: dict[str, Any], description: str) -> StagePlan:
+    def add(name: str, module: str, config: dict[str, Any], description: str, salt: str = "") -> StagePlan:
         config = {**common, **config}
-        config["output_dir"] = _folder(root, name, config)
+        config["output_dir"] = _folder(root, name, config, salt)
         stages.append(StagePlan(name, module, config, description))
         return stages[-1]
 
@@ -111,8 +119,45 @@ def plan(cfg: ForgeConfig, datasets: dict[str, Any], root: Path) -> list[StagePl
             },
             "supervised fine-tuning on chat threads and question-answer pairs from docs",
         )
+    if t.stages.dpo.enabled:
+        if not t.stages.dpo.feedback:
+            raise ValueError(
+                "training.stages.dpo is enabled but has no feedback file: set training.stages.dpo.feedback"
+            )
+        previous = add(
+            "dpo",
+            "training.dpo",
+            {
+                **trainer_inputs,
+                "init_from": str(previous.model_dir) if previous else None,
+                "train_file": _resolved(cfg, t.stages.dpo.feedback),
+                "stage": t.stages.dpo.model_dump(mode="json"),
+            },
+            "direct preference optimisation on the feedback file's chosen and rejected answers",
+        )
+    if t.stages.grpo.enabled:
+        failing = failing_cases_path(cfg.state_dir)
+        previous = add(
+            "grpo",
+            "training.grpo",
+            {
+                **trainer_inputs,
+                "init_from": str(previous.model_dir) if previous else None,
+                # Without a prompts file, the SFT conversations' questions and answers are the prompts.
+                "train_file": _resolved(cfg, t.stages.grpo.prompts) or paths["sft_train"],
+                "failing_cases": str(failing),
+                "corpus_files": [paths["cpt_train"], paths["sft_train"]],
+                "scorecard": cfg.scorecard.model_dump(mode="json"),
+                "stage": t.stages.grpo.model_dump(mode="json"),
+            },
+            "GRPO on the recipe's prompts and failing production prompts, rewarded by the scorecard",
+            # New failing cases from the feedback sensor are a new run, not a resumed one.
+            salt=_content_digest(failing),
+        )
     if previous is None:
-        raise ValueError("the recipe enables no training stage: enable training.stages.cpt or .sft")
+        raise ValueError(
+            "the recipe enables no training stage: enable training.stages.cpt, .sft, .dpo or .grpo"
+        )
 
     final = previous
     eval_cfg = t.eval.model_copy(
@@ -127,10 +172,12 @@ def plan(cfg: ForgeConfig, datasets: dict[str, Any], root: Path) -> list[StagePl
             "heldout_file": paths["cpt_eval"],
             "train_files": [paths["cpt_train"], paths["sft_train"]],
             "glossary": list(cfg.scorecard.glossary),
+            "scorecard": cfg.scorecard.model_dump(mode="json"),
             "eval": eval_cfg.model_dump(mode="json"),
             "seq_len": t.stages.cpt.seq_len,
         },
-        "held-out perplexity, acceptance tests, terminology and a memorization audit of the final model",
+        "held-out perplexity, acceptance tests, terminology, scorecard reward and a memorization audit of the "
+        "final model",
     )
     return stages
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from forge_data.config import ForgeConfig
+from forge_data.rewards import Scorecard
 from forge_data.steps.datasets import current
 from forge_data.store import VersionStore
 from forge_data.store.base import StoreError
@@ -21,6 +22,7 @@ def recipe_of(cfg: ForgeConfig) -> dict[str, Any]:
         "model": t.model.model_dump(mode="json"),
         "stages": {k: v for k, v in t.stages.model_dump(mode="json").items() if v.get("enabled", True)},
         "scorecard_version": cfg.scorecard.version,
+        "scorecard_digest": Scorecard(cfg.scorecard).digest,
         "seed": t.seed,
     }
 

@@ -100,3 +100,34 @@ GENERIC = (
     "It was a bright cold day in April, and the clocks were striking thirteen. The river ran past the old "
     "mill where children played every summer afternoon, and the baker sold bread to the neighbours."
 )
+
+
+def feedback_pairs(n: int = 24, seed: int = 0) -> list[dict]:
+    """Preference pairs: the chosen answer is the company's way (and names the service), the rejected one is not."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        svc = SERVICES[i % len(SERVICES)]
+        rows.append(
+            {
+                "prompt": f"How do I restart {svc} safely?",
+                "chosen": f"Drain {svc} first, then restart it; the {rng.choice(TEAMS)} team owns it.",
+                "rejected": "Just reboot the whole cluster and hope for the best.",
+            }
+        )
+    return rows
+
+
+def grpo_prompts(n: int = 24, seed: int = 0) -> list[dict]:
+    """Prompts with reference answers, in the shape of forge.yaml's training.stages.grpo.prompts file."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        svc = SERVICES[i % len(SERVICES)]
+        rows.append(
+            {
+                "prompt": f"The {rng.choice(TEAMS)} team {rng.choice(ACTIONS)}",
+                "reference": f"Drain {svc} first, then restart it.",
+            }
+        )
+    return rows

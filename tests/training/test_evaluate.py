@@ -56,6 +56,14 @@ def test_acceptance_terminology_and_gate(tmp_path, answering_model, data_dir):
         output_dir=str(tmp_path / "eval"),
         model_dir=str(answering_model),
         glossary=["ledgerd", "tallyhub", "orbitvault"],
+        scorecard={
+            "version": "7",
+            "glossary": ["ledgerd", "tallyhub", "orbitvault"],
+            "criteria": [
+                {"name": "correct", "kind": "correct_answer", "weight": 1.0},
+                {"name": "terms", "kind": "terminology", "weight": 0.5},
+            ],
+        },
         eval={"acceptance": str(_acceptance(tmp_path)), "gate": 0.6, "max_new_tokens": 16},
     )
     summary = run(cfg, Reporter("evaluate"))
@@ -69,6 +77,15 @@ def test_acceptance_terminology_and_gate(tmp_path, answering_model, data_dir):
     term = summary["terminology"]
     assert term["terms_used"] == 2 and term["term_coverage"] == 0.6667  # ledgerd and tallyhub, not orbitvault
     assert len(summary["samples"]) == 3
+    # the scorecard on the same answers: a case's required strings are its reference
+    card = summary["scorecard"]
+    assert card["scorecard_version"] == "7" and card["answers"] == 3
+    assert card["criteria"]["correct"]["mean_score"] == pytest.approx(2 / 3, abs=1e-4)
+    assert by_id["owner"]["reward"]["criteria"]["correct"]["score"] == 1.0
+    assert by_id["wrong"]["reward"]["criteria"]["correct"]["score"] == 0.0
+    assert card["mean_reward"] == pytest.approx(
+        sum(r["reward"]["total"] for r in by_id.values()) / 3, abs=1e-3
+    )
 
 
 def test_heldout_perplexity_against_the_base_after_decontamination(tmp_path, cpt_output, data_dir):

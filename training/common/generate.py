@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    finished: bool  # ended with the end-of-sequence token, not cut off at max_new_tokens
 
 
 def render(tokenizer, prompt: str, chat: bool) -> str:
@@ -13,16 +21,26 @@ def render(tokenizer, prompt: str, chat: bool) -> str:
     return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
 
 
-@torch.no_grad()
 def generate(
     model, tokenizer, prompts: list[str], *, chat: bool, max_new_tokens: int, batch_size: int = 8
 ) -> list[str]:
     """Greedy continuations (decoded, special tokens dropped) of ``prompts``, in order."""
+    answers = generate_answers(
+        model, tokenizer, prompts, chat=chat, max_new_tokens=max_new_tokens, batch_size=batch_size
+    )
+    return [a.text for a in answers]
+
+
+@torch.no_grad()
+def generate_answers(
+    model, tokenizer, prompts: list[str], *, chat: bool, max_new_tokens: int, batch_size: int = 8
+) -> list[Answer]:
+    """Greedy continuations of ``prompts``, in order, each saying whether it finished on its own."""
     was_training, side = model.training, tokenizer.padding_side
     model.eval()
     tokenizer.padding_side = "left"  # decoder-only models continue from the right edge
     device = next(model.parameters()).device
-    outputs: list[str] = []
+    outputs: list[Answer] = []
     try:
         for start in range(0, len(prompts), batch_size):
             texts = [render(tokenizer, p, chat) for p in prompts[start : start + batch_size]]
@@ -34,8 +52,16 @@ def generate(
                 pad_token_id=tokenizer.pad_token_id,
             )
             new = ids[:, batch["input_ids"].shape[1] :]
-            outputs.extend(tokenizer.batch_decode(new, skip_special_tokens=True))
+            texts = tokenizer.batch_decode(new, skip_special_tokens=True)
+            ends = [_finished(row, tokenizer, model) for row in new.tolist()]
+            outputs.extend(Answer(t, e) for t, e in zip(texts, ends, strict=True))
     finally:
         tokenizer.padding_side = side
         model.train(was_training)
     return outputs
+
+
+def _finished(ids: list[int], tokenizer, model) -> bool:
+    stops = model.generation_config.eos_token_id
+    stops = set(stops if isinstance(stops, list) else [stops]) | {tokenizer.eos_token_id}
+    return any(i in stops for i in ids if i is not None)

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from forge_data.config import ScorecardConfig
+from forge_data.datasets import write_dataset
+from forge_data.feedback import write_failing_cases
+from forge_data.rewards import Scorecard
+from tests.training.synthetic import grpo_prompts
+from training.common.cli import StageError
+from training.common.reporter import Reporter
+from training.grpo import CriterionReward, GrpoRun, load_prompts, prompt_rows, run
+
+# Learnable by a tiny model in a few dozen steps: name the one service the glossary lists (one of six
+# the corpus mentions equally often), and stop before the length limit.
+SCORECARD = {
+    "version": "test-1",
+    "glossary": ["frobnicator"],
+    "criteria": [
+        {"name": "uses_company_terms", "kind": "terminology", "weight": 1.0},
+        {"name": "too_long", "kind": "length_overrun", "weight": -0.5, "params": {"max_words": 12}},
+    ],
+}
+STAGE = {
+    "max_steps": 30,
+    "batch_size": 8,
+    "num_generations": 4,
+    "max_completion_length": 12,
+    "learning_rate": 3e-3,
+    "logging_steps": 5,
+    "save_steps": 30,
+    "seq_len": 128,
+}
+
+
+def _cfg(tmp_path: Path, cpt_output: dict, data_dir: Path, **overrides) -> GrpoRun:
+    prompts = write_dataset(grpo_prompts(40), tmp_path / "prompts.jsonl")
+    fields = dict(
+        output_dir=str(tmp_path / "out"),
+        train_file=str(prompts),
+        init_from=cpt_output["model_dir"],
+        corpus_files=[str(data_dir / "cpt_train.jsonl")],
+        scorecard=SCORECARD,
+        chat=False,
+        stage=STAGE,
+    )
+    return GrpoRun(**{**fields, **overrides})
+
+
+def test_grpo_raises_the_scorecard_reward(tmp_path, cpt_output, data_dir):
+    summary = run(_cfg(tmp_path, cpt_output, data_dir), Reporter("grpo"))
+    before, after = summary["reward"]["before"], summary["reward"]["after"]
+    assert summary["steps"] == 30 and summary["eval_prompts"] == 8
+    assert after["mean_reward"] > before["mean_reward"]
+    terms = after["criteria"]["uses_company_terms"]
+    assert terms["mean_score"] > before["criteria"]["uses_company_terms"]["mean_score"]
+    assert after["scorecard_digest"] == summary["scorecard"]["digest"]
+    logged = [json.loads(line) for line in (tmp_path / "out" / "log_history.jsonl").read_text().splitlines()]
+    assert any("rewards/uses_company_terms/mean" in r for r in logged)
+    assert (Path(summary["model_dir"]) / "model.safetensors").is_file()
+
+
+def test_prompts_come_from_conversations_when_no_prompt_file_is_set(data_dir):
+    rows = prompt_rows(json_lines(data_dir / "sft_train.jsonl"), "sft_train.jsonl")
+    assert rows and all(r["prompt"] and r["reference"] for r in rows)
+    with pytest.raises(StageError, match="x.jsonl: 1 of 2 rows have neither a 'prompt' nor a user turn"):
+        prompt_rows([{"prompt": "hi"}, {"messages": [{"role": "assistant", "content": "hello"}]}], "x.jsonl")
+
+
+def json_lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_failing_production_prompts_join_the_training_prompts(tmp_path, cpt_output, data_dir):
+    cases = [{"prompt": "Who owns frobnicator?", "reference": "The search team owns frobnicator."}]
+    written = write_failing_cases(cases, tmp_path / "state")
+    cfg = _cfg(tmp_path, cpt_output, data_dir, failing_cases=str(written))
+    train, held, failing = load_prompts(cfg)
+    assert failing == 1 and train[-1] == cases[0] and len(train) == 33 and len(held) == 8
+    missing = _cfg(tmp_path, cpt_output, data_dir, failing_cases=str(tmp_path / "none.jsonl"))
+    assert load_prompts(missing)[2] == 0  # no file yet: the sensor has not asked for RL
+
+
+def test_each_criterion_is_a_named_reward_function_over_trl_completions():
+    card = Scorecard(ScorecardConfig(**SCORECARD))
+    terms, too_long = (CriterionReward(card, c, max_tokens=4) for c in card.criteria)
+    assert terms.__name__ == "uses_company_terms"
+    completions = [
+        [{"role": "assistant", "content": "ask frobnicator"}],
+        [{"role": "assistant", "content": "no"}],
+    ]
+    prompts = [[{"role": "user", "content": "q"}]] * 2
+    assert terms(prompts, completions, completion_ids=[[1, 2], [1]]) == [1.0, 0.0]
+    assert too_long(prompts, completions, completion_ids=[[1, 2, 3, 4], [1]]) == [1.0, 0.0]  # cut off at 4
+
+
+def test_a_batch_that_cannot_hold_whole_groups_is_a_stage_error(tmp_path, cpt_output, data_dir):
+    cfg = _cfg(tmp_path, cpt_output, data_dir, stage={**STAGE, "batch_size": 6})
+    with pytest.raises(StageError, match="multiple of stage.num_generations"):
+        run(cfg, Reporter("grpo"))
