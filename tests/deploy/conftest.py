@@ -86,8 +86,10 @@ class CeleryWorkers:
             f"    broker: {{env: FORGE_CELERY_BROKER}}\n    backend: 'rpc://'\n"
             f"    config_source: {{task_default_queue: {queue}}}\n"
         )
+        bin_dir = str(Path(sys.executable).parent)  # the CLI execs `celery` from PATH
         env = forge_env(DAGSTER_HOME=str(home), FORGE_CELERY_BROKER=broker)
-        exe = str(Path(sys.executable).with_name("dagster-celery"))
+        env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+        exe = str(Path(bin_dir) / "dagster-celery")
         self.procs = []
         for name in names:
             log = (logs / f"{name}.log").open("w")
