@@ -334,6 +334,11 @@ class StageConfig(_Section):
         50, ge=1, description="Checkpoint cadence; a killed run resumes from the last one."
     )
     gradient_checkpointing: bool = Field(False, description="Trade compute for memory on large models.")
+    parallel: Literal["ddp", "fsdp"] = Field(
+        "ddp",
+        description="Under torchrun with several processes: DDP (a full copy per process; gloo on CPU, NCCL "
+        "on GPUs) or FSDP (parameters, gradients and optimizer state sharded; GPUs only).",
+    )
 
 
 class CptConfig(StageConfig):
