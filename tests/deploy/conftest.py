@@ -100,6 +100,7 @@ class CeleryWorkers:
                 subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=log, start_new_session=True)
             )
         self.logs = [logs / f"{n}.log" for n in names]
+        self.broker, self.queue = broker, queue
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -124,3 +125,8 @@ class CeleryWorkers:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, 9)
                 proc.wait()
+        # Celery declares its queues durable: remove this one from the shared broker.
+        from kombu import Connection
+
+        with Connection(self.broker) as conn:
+            conn.default_channel.queue_delete(self.queue)
