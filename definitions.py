@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets import curate, evaluate, version
+from assets.executors import executor_from_env
 from assets.ingest import build_ingest_assets
 from assets.resources import ForgeProject, LocalTrainingLauncher, store_resource_for
 from assets.train import build_training_assets, training_datasets
@@ -24,6 +25,9 @@ from training import recipe
 DEFAULT_CONFIG = "forge.yaml"
 
 PIPELINE_GROUPS = ["curate", "version", "train", "evaluate"]
+
+# Runs that train carry this tag; deploy/dagster.postgres.yaml queues them one at a time.
+GPU_TAGS = {"forge/gpu": "train"}
 
 
 def config_path_from_env() -> Path:
@@ -41,6 +45,7 @@ def retraining_jobs(asset_names: set[str]) -> list:
             selection=training,
             description="Retrain on main's head: datasets, tokenizer, continued pretraining through RL, "
             "evaluation and registration (data drift, stale models, the retraining schedule).",
+            tags=GPU_TAGS,
         ),
         dg.define_asset_job(
             "rl_retrain",
@@ -48,11 +53,13 @@ def retraining_jobs(asset_names: set[str]) -> list:
             description="RL on the recipe's prompts plus the failing production prompts in "
             "<state_dir>/feedback/failing_cases.jsonl, then evaluation and registration (eval drift). "
             "The whole recipe while it has no RL stage.",
+            tags=GPU_TAGS,
         ),
     ]
 
 
 def build_definitions(config_path: str | Path) -> dg.Definitions:
+    """The code location for one project file; FORGE_EXECUTOR picks the executor (assets/executors.py)."""
     cfg = load(config_path)
     ingest_assets = build_ingest_assets([s.name for s in cfg.sources])
     assets = [
@@ -79,7 +86,7 @@ def build_definitions(config_path: str | Path) -> dg.Definitions:
             "forge_pipeline",
             selection=pipeline,
             description="Everything after ingestion: curation, publishing, training, evaluation, registration.",
-            tags={"forge/pipeline": "curate"},
+            tags={"forge/pipeline": "curate", **(GPU_TAGS if cfg.training.enabled else {})},
         ),
     ]
     if cfg.training.enabled:
@@ -91,12 +98,20 @@ def build_definitions(config_path: str | Path) -> dg.Definitions:
         jobs=jobs,
         sensors=build_sensors(cfg, by_name),
         schedules=build_schedules(cfg, by_name),
+        executor=executor_from_env(),
         resources={
             "project": ForgeProject(config_path=str(Path(config_path).resolve())),
             "store": store_resource_for(cfg),
             "trainer": LocalTrainingLauncher(),
         },
     )
+
+
+def job_for(config_path: str, job_name: str) -> dg.JobDefinition:
+    """One job of a project's code location; the target of ``dg.build_reconstructable_job``, which is
+    how a process outside ``dagster dev`` starts runs whose steps other processes (Celery workers)
+    load again."""
+    return build_definitions(config_path).resolve_job_def(job_name)
 
 
 def _defs_or_placeholder() -> dg.Definitions:

@@ -74,6 +74,19 @@ class ShingleConfig(_Section):
     size: int = Field(5, ge=1, le=32)
 
 
+class SharedIndexConfig(_Section):
+    """A dedup index in Redis that workers deduplicating different partitions share (team deployment)."""
+
+    url_env: str = Field(
+        "FORGE_DEDUP_REDIS_URL",
+        pattern=r"^[A-Z_][A-Z0-9_]*$",
+        description="Env var holding the Redis URL; a URL may carry a password, so it never sits in forge.yaml.",
+    )
+    namespace: str = Field(
+        "forge-dedup", pattern=r"^[A-Za-z0-9_.:-]{1,100}$", description="Key prefix: one per corpus."
+    )
+
+
 class DedupConfig(_Section):
     exact: bool = True
     lowercase: bool = True
@@ -104,6 +117,12 @@ class DedupConfig(_Section):
     max_example_clusters: int = Field(5, ge=0, description="Example clusters (ids and uris) in the stats.")
     unit_threshold: float = Field(0.85, gt=0, lt=1, description="Near-duplicate threshold for code units.")
     min_unit_lines: int = Field(3, ge=1, description="Shorter units are not compared across repositories.")
+    # Where the index lives does not shape the data: left out of dumps, so of the config hashes.
+    shared_index: SharedIndexConfig | None = Field(
+        None,
+        exclude=True,
+        description="Deduplicate partitions against one Redis index (forge_data.steps.curate.deduplicate_partition).",
+    )
 
     @field_validator("lsh_weights")
     @classmethod
@@ -315,6 +334,11 @@ class StageConfig(_Section):
         50, ge=1, description="Checkpoint cadence; a killed run resumes from the last one."
     )
     gradient_checkpointing: bool = Field(False, description="Trade compute for memory on large models.")
+    parallel: Literal["ddp", "fsdp"] = Field(
+        "ddp",
+        description="Under torchrun with several processes: DDP (a full copy per process; gloo on CPU, NCCL "
+        "on GPUs) or FSDP (parameters, gradients and optimizer state sharded; GPUs only).",
+    )
 
 
 class CptConfig(StageConfig):

@@ -27,5 +27,5 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 fi
 python -m pip install --quiet --upgrade pip wheel setuptools
 python -m pip install --quiet torch==2.13.0
-python -m pip install --quiet -c constraints.txt -e ".[dev]"
+python -m pip install --quiet -c constraints.txt -e ".[dev,team]"
 echo "$want" > "$stamp"

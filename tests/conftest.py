@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+REDIS_URL = os.environ.get("FORGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def forge_env(**extra: str) -> dict[str, str]:
@@ -36,3 +37,14 @@ def run_forge():
         )
 
     return _run
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis service (FORGE_TEST_REDIS_URL); skips with the reason when it is unreachable."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except (redis.ConnectionError, redis.TimeoutError, OSError) as err:
+        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {err}")
+    return REDIS_URL

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -101,6 +103,19 @@ class RedisIndex:
         from forge_data.dedup.pipeline import index_params
 
         return cls(client, index_params(cfg), namespace)
+
+    @classmethod
+    def from_settings(cls, cfg, env: Mapping[str, str] | None = None) -> RedisIndex:
+        """The index ``cfg.shared_index`` (a ``DedupConfig``'s, from forge.yaml) names; URL from the environment."""
+        shared = cfg.shared_index
+        if shared is None:
+            raise ValueError("curation.dedup.shared_index is not configured")
+        url = (os.environ if env is None else env).get(shared.url_env)
+        if not url:
+            raise ValueError(
+                f"curation.dedup.shared_index: the environment variable {shared.url_env} is not set"
+            )
+        return cls.for_config(url, cfg, shared.namespace)
 
     def __len__(self) -> int:
         return int(self.redis.get(f"{self.ns}:n") or 0)

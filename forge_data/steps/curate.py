@@ -98,6 +98,19 @@ def deduplicate(cfg: ForgeConfig, ws: Workspace) -> dict:
     return stats
 
 
+def deduplicate_partition(cfg: ForgeConfig, records: pa.Table):
+    """Deduplicate one partition against the shared Redis index forge.yaml names (a ``DedupResult``).
+
+    Workers call this on different partitions at once; the index resolves each cluster in one
+    atomic script (forge_data/dedup/redis_index.py), so no two of them keep members of one cluster.
+    """
+    from forge_data.dedup import RedisIndex
+    from forge_data.dedup import deduplicate as dedup
+
+    dcfg = cfg.curation.dedup
+    return dedup(records, dcfg, index=RedisIndex.from_settings(dcfg))
+
+
 def _dedup_against_main(cfg: ForgeConfig, ws: Workspace, plan: planning.Plan, batch: pa.Table):
     """Dedup the batch against main's index, deciding again every published cluster it meets.
 

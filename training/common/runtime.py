@@ -45,6 +45,28 @@ def is_main_process() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
 
 
+def world_size() -> int:
+    """Processes in this job: WORLD_SIZE under torchrun, else 1."""
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def parallel_flags(parallel: Literal["ddp", "fsdp"], device: str) -> dict:
+    """Trainer arguments for data parallelism over torchrun's processes; none for one process.
+
+    FSDP is refused on CPU: accelerate's FSDP plugin needs CUDA devices to shard onto, and a
+    half-working CPU fallback would only make a GPU recipe's first failure happen later.
+    """
+    if world_size() == 1:
+        return {}
+    if parallel == "fsdp":
+        if device != "cuda":
+            raise ValueError(
+                "stage.parallel 'fsdp' needs CUDA GPUs; on CPU use 'ddp' (torchrun with the gloo backend)"
+            )
+        return {"fsdp": "full_shard auto_wrap", "fsdp_config": {"use_orig_params": True}}
+    return {"ddp_backend": "nccl" if device == "cuda" else "gloo", "ddp_find_unused_parameters": False}
+
+
 def seed_everything(seed: int) -> None:
     from transformers import set_seed
 

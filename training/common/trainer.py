@@ -24,7 +24,7 @@ from training.common.checkpoints import discard_incomplete, latest_checkpoint
 from training.common.cli import StageError
 from training.common.config import RunConfig
 from training.common.reporter import MetricsCallback, Reporter
-from training.common.runtime import precision_flags, resolve_device, seed_everything
+from training.common.runtime import parallel_flags, precision_flags, resolve_device, seed_everything
 from training.models import count_parameters, prepare_model
 
 CHECKPOINTS = "checkpoints"
@@ -60,6 +60,10 @@ def trainer_args(run: RunConfig, stage: StageConfig, args_cls=None, **extra: Any
         from trl import SFTConfig as args_cls
 
     device = resolve_device(run.device)
+    try:
+        parallel = parallel_flags(stage.parallel, device)
+    except ValueError as err:
+        raise StageError(str(err)) from None
     return args_cls(
         output_dir=str(run.out / CHECKPOINTS),
         max_steps=stage.max_steps,
@@ -82,6 +86,7 @@ def trainer_args(run: RunConfig, stage: StageConfig, args_cls=None, **extra: Any
         report_to="none",
         disable_tqdm=True,
         dataloader_num_workers=0,
+        **parallel,
         **extra,
     )
 

@@ -15,19 +15,7 @@ from forge_data.dedup import RedisIndex, deduplicate, new_index
 
 from .corpus import document, edit, records, vocabulary
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
-
 pytestmark = pytest.mark.service
-
-
-@pytest.fixture
-def redis_url():
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except (redis.ConnectionError, redis.TimeoutError, OSError) as err:
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable: {err}")
-    return REDIS_URL
 
 
 def _corpus():
