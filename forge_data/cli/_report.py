@@ -12,9 +12,14 @@ def _fmt(value: Any) -> str:
 
 
 def render(summary: dict[str, Any]) -> str:
-    lines = [f"Forge pipeline for {summary.get('project')}: {'succeeded' if summary.get('ok') else 'FAILED'}"]
+    outcome = "succeeded" if summary.get("ok") else "FAILED"
+    if summary.get("gate_note"):
+        outcome = "ran; model blocked by its evaluation gate"
+    lines = [f"Forge pipeline for {summary.get('project')}: {outcome}"]
     for problem in summary.get("problems") or []:
         lines.append(f"  ! {problem}")
+    if summary.get("gate_note"):
+        lines.append(f"  ({summary['gate_note']})")
     stages = summary.get("stages") or {}
     lines.append("")
     lines.append("Data")

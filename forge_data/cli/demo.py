@@ -10,6 +10,9 @@ from forge_data.cli._pipeline import run_pipeline
 from forge_data.cli._report import render
 
 ORDER = 10
+# The checks that guard registration of the demo's model. The model is tiny and trained for minutes on
+# a CPU, so the 95 % acceptance gate may block it: that is the gate doing its job, shown as such.
+MODEL_GATES = ("check acceptance_gate failed", "check no_memorized_canaries failed")
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -35,7 +38,21 @@ def run(args: argparse.Namespace) -> dict:
         shutil.rmtree(workdir)
     manifest = generate_sample_company(workdir / "sample", seed=args.seed)
     config = write_project_file(manifest, workdir / "forge.yaml")
-    summary = run_pipeline(config, quiet=args.quiet)
+    summary = demo_outcome(run_pipeline(config, quiet=args.quiet))
     summary["project_file"] = str(config)
     summary["open_the_ui"] = f"forge ui {config}   # then browse http://127.0.0.1:3000"
+    return summary
+
+
+def demo_outcome(summary: dict) -> dict:
+    """``forge run`` fails when any blocking check fails. The demo succeeds when every data and
+    training step ran and only the model gates refused to register the model: what it shows then
+    is the gate at work, and it says so. Any other problem still fails the demo."""
+    problems = summary.get("problems") or []
+    if summary.get("ok") is False and problems and all(p in MODEL_GATES for p in problems):
+        summary = dict(summary, ok=True, pipeline_ok=False)
+        summary["gate_note"] = (
+            "the pipeline ran end to end; the evaluation gate kept the demo's tiny CPU-trained model out "
+            "of the registry (forge run exits 1 in this case)"
+        )
     return summary
