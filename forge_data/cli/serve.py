@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,10 @@ def resolve_model(spec: str, registry: Path | None, config: Path) -> tuple[Path,
     return Path(entry.path), entry.ref
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def run(args: argparse.Namespace) -> None:
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port {args.port}: not a port number")
@@ -73,6 +78,10 @@ def run(args: argparse.Namespace) -> None:
         httpd = make_server(folder, args.port, name)
     except OSError as err:
         raise CliError(f"cannot listen on 127.0.0.1:{args.port}: {err.strerror or err}") from None
+    # A server must stop on SIGTERM. A parent that ran Dagster in-process (a test runner, a script
+    # without job control) can hand this process SIGTERM ignored: Dagster maps SIGTERM to SIGINT's
+    # handler, which is "ignore" in a background job, and ignored signals survive exec.
+    signal.signal(signal.SIGTERM, _stop)
     host, port = httpd.server_address[:2]
     print(f"forge serve: {name} on http://{host}:{port}/v1 (Ctrl-C stops it)", file=sys.stderr, flush=True)
     try:

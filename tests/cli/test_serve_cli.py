@@ -42,8 +42,15 @@ def registry(tmp_path_factory) -> Path:
     return root / "registry"
 
 
+def _ignore_sigterm() -> None:
+    # What a parent that ran Dagster in a background job hands its children (see forge_data/cli/serve.py).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 @pytest.fixture(scope="module")
 def server(registry):
+    # Started with SIGTERM ignored, as under a test runner or CI script that ran Dagster in-process:
+    # the teardown's SIGTERM must still stop it.
     proc = subprocess.Popen(
         [sys.executable, "-m", "forge_data.cli", "serve", "tiny", "--registry", str(registry), "--port", "0"],
         cwd=REPO,
@@ -51,6 +58,7 @@ def server(registry):
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
+        preexec_fn=_ignore_sigterm,
     )
     deadline = time.monotonic() + 120
     line = ""
@@ -61,7 +69,10 @@ def server(registry):
     url = line.split(" on ")[1].split()[0]
     yield url, line
     os.kill(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
+    try:
+        assert proc.wait(timeout=30) == 0  # it stops cleanly although it started with SIGTERM ignored
+    finally:
+        proc.kill()
 
 
 def _call(url: str, path: str, body=None, raw: bytes | None = None) -> tuple[int, dict]:
