@@ -78,6 +78,11 @@ def content_hash(text: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def row_hash(row: dict[str, Any]) -> str:
+    """Hash of a whole row, whatever its key order; texts may hold lone surrogates (see content_hash)."""
+    return content_hash(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False))[:32]
+
+
 def record_id(source: str, uri: str) -> str:
     """Stable id: the same item of the same source always gets the same id."""
     return hashlib.sha256(f"{source}\x00{uri}".encode()).hexdigest()[:32]

@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from forge_data import __version__
 from forge_data.config import PiiConfig
+from forge_data.schema import row_hash
 from forge_data.tables import read_parquet, write_parquet
 
 Scan = Callable[[pa.Table], list[dict[str, Any]]]
@@ -40,12 +41,7 @@ def fingerprint(pii: PiiConfig, threshold: float, key: bytes) -> str:
 
 def row_hashes(records: pa.Table) -> list[str]:
     """One hash per row over every column, so any change a scan could see changes the hash."""
-    names = sorted(records.column_names)
-    rows = records.select(names).to_pylist()
-    return [
-        hashlib.sha256(json.dumps(r, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
-        for r in rows
-    ]
+    return [row_hash(r) for r in records.to_pylist()]
 
 
 def scan_with_cache(

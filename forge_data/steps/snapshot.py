@@ -9,15 +9,13 @@ compares fingerprints with the published ledger to find what to re-curate.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from forge_data.schema import QUARANTINE_SCHEMA, RECORD_SCHEMA
+from forge_data.schema import QUARANTINE_SCHEMA, RECORD_SCHEMA, row_hash
 from forge_data.tables import read_json, read_parquet, write_json, write_parquet
 from forge_data.workspace import Workspace
 
@@ -45,8 +43,7 @@ def fingerprint(row: dict[str, Any]) -> str:
     """
     row = {k: v for k, v in row.items() if k != "created_at"}
     row["provenance"] = {k: v for k, v in (row.get("provenance") or {}).items() if k != "commit"}
-    data = json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return row_hash(row)
 
 
 def inputs_of(records: pa.Table, quarantine: pa.Table, units: tuple[list[str], list[str]]) -> pa.Table:
