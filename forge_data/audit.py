@@ -63,8 +63,8 @@ def residual_pii(
 
     With ``cache_dir``, records scanned before under the same setup are not scanned again.
     """
-    from forge_data.pii import Redactor
     from forge_data.pii.residual_cache import fingerprint, scan_with_cache
+    from forge_data.steps.curate import redactor_with
 
     records = publish.read_records(store, ref)
     threshold = cfg.checks.residual_pii_threshold
@@ -72,7 +72,7 @@ def residual_pii(
         cache_dir / f"residual-{fingerprint(cfg.curation.pii, threshold, key)}.parquet" if cache_dir else None
     )
     findings, scanned = scan_with_cache(
-        records, lambda rows: Redactor(cfg.curation.pii, key).scan_residual(rows, threshold), cache_file
+        records, lambda rows: redactor_with(cfg.curation.pii, key).scan_residual(rows, threshold), cache_file
     )
     by_type: dict[str, int] = {}
     for f in findings:

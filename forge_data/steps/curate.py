@@ -18,7 +18,7 @@ import functools
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from forge_data.config import ForgeConfig
+from forge_data.config import ForgeConfig, PiiConfig
 from forge_data.schema import QUARANTINE_SCHEMA, RECORD_SCHEMA
 from forge_data.steps import dedup_state, snapshot
 from forge_data.steps import plan as planning
@@ -155,17 +155,21 @@ def kept_records(ws: Workspace) -> pa.Table:
 @functools.lru_cache(maxsize=2)
 def _redactor(pii_json: str, key: bytes):
     """Loading spaCy and Presidio is a fixed cost: pay it once per process and settings."""
-    from forge_data.config import PiiConfig
     from forge_data.pii import Redactor
 
     return Redactor(PiiConfig.model_validate_json(pii_json), key)
+
+
+def redactor_with(pii: PiiConfig, key: bytes):
+    """The Redactor for these settings and key; curation and the residual audit share one per process."""
+    return _redactor(pii.model_dump_json(), key)
 
 
 def redactor_for(cfg: ForgeConfig, ws: Workspace):
     from forge_data.pii import load_pseudonym_key
 
     pii = cfg.curation.pii
-    return _redactor(pii.model_dump_json(), load_pseudonym_key(pii, ws.root))
+    return redactor_with(pii, load_pseudonym_key(pii, ws.root))
 
 
 def redact(cfg: ForgeConfig, ws: Workspace, *, samples: int = 3) -> dict:
