@@ -29,8 +29,8 @@ def prepare_dagster_home(state_dir: Path) -> Path:
     return home
 
 
-def _failures(result: Any) -> list[str]:
-    """Failed steps and failed checks, each said once (a failed blocking check also fails its step)."""
+def _failures(result: Any) -> tuple[list[str], list[str]]:
+    """(failed check names, failed steps), each said once (a failed blocking check also fails its step)."""
     import dagster as dg
 
     checks, steps = [], []
@@ -39,13 +39,15 @@ def _failures(result: Any) -> list[str]:
             evaluation = event.event_specific_data
             if not evaluation.passed:
                 key = evaluation.asset_check_key
-                checks.append(
-                    (f"{key.asset_key.to_python_identifier()}_{key.name}", f"check {key.name} failed")
-                )
+                checks.append((f"{key.asset_key.to_python_identifier()}_{key.name}", key.name))
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
             steps.append(event.step_key)
     check_steps = {step for step, _ in checks}
-    return [message for _, message in checks] + [f"step {s} failed" for s in steps if s not in check_steps]
+    return [name for _, name in checks], [s for s in steps if s not in check_steps]
+
+
+def describe_failures(checks: list[str], steps: list[str], prefix: str = "") -> list[str]:
+    return [f"{prefix}check {c} failed" for c in checks] + [f"{prefix}step {s} failed" for s in steps]
 
 
 def run_pipeline(config_path: str | Path, instance: Any = None) -> dict[str, Any]:
@@ -62,6 +64,7 @@ def run_pipeline(config_path: str | Path, instance: Any = None) -> dict[str, Any
     defs = build_definitions(config_path)
     runs: list[dict[str, Any]] = []
     problems: list[str] = []
+    failed: dict[str, list[str]] = {"checks": [], "steps": []}  # the same, by name, for callers to act on
     for source in cfg.sources:
         result = defs.resolve_job_def("ingest_sources").execute_in_process(
             instance=instance, partition_key=source.name, raise_on_error=False
@@ -69,15 +72,23 @@ def run_pipeline(config_path: str | Path, instance: Any = None) -> dict[str, Any
         runs.append(
             {"job": "ingest_sources", "partition": source.name, "run_id": result.run_id, "ok": result.success}
         )
-        problems += [f"ingest {source.name}: {p}" for p in _failures(result)]
+        checks, steps = _failures(result)
+        failed["checks"] += checks
+        failed["steps"] += steps
+        problems += describe_failures(checks, steps, f"ingest {source.name}: ")
     if not problems:
         result = defs.resolve_job_def("forge_pipeline").execute_in_process(
             instance=instance, raise_on_error=False
         )
         runs.append({"job": "forge_pipeline", "run_id": result.run_id, "ok": result.success})
-        problems += _failures(result)
+        checks, steps = _failures(result)
+        failed["checks"] += checks
+        failed["steps"] += steps
+        problems += describe_failures(checks, steps)
     summary = pipeline_summary(cfg)
-    summary.update(ok=not problems and all(r["ok"] for r in runs), problems=problems, runs=runs)
+    summary.update(
+        ok=not problems and all(r["ok"] for r in runs), problems=problems, failed=failed, runs=runs
+    )
     summary["dagster_home"] = os.environ.get("DAGSTER_HOME", str(instance.root_directory))
     return summary
 
