@@ -24,9 +24,9 @@ def main() -> None:
     import pyarrow.json as pj
 
     from bench.dedup_speed import peak_rss_mb
-    from forge_data.cli.common import write_rows
     from forge_data.config import DedupConfig
     from forge_data.dedup import deduplicate
+    from forge_data.tables import write_rows
 
     cfg = DedupConfig(threshold=args.threshold, memory_budget_mb=args.memory_budget_mb)
     started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""What every `forge` command shares: exit codes, errors, the --json summary, table I/O.
+"""What every `forge` command shares: exit codes, errors, the --json summary, the text-column check.
 
 Exit codes are a stable contract for agents and scripts:
 
@@ -18,15 +18,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from forge_data.tables import RowsFileError, is_parquet, read_rows, write_rows
-
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_CONFIG = 3
-
-
-__all__ = ["RowsFileError", "is_parquet", "read_rows", "write_rows"]  # re-exported for the commands
 
 
 class CliError(Exception):

@@ -10,7 +10,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from forge_data.cli.common import CliError, read_rows, require_text_column, write_rows
+from forge_data.cli.common import CliError, require_text_column
+from forge_data.tables import read_rows, write_rows
 
 ORDER = 40
 

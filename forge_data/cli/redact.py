@@ -17,7 +17,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from forge_data.cli.common import EXIT_FAILED, CliError, read_rows, require_text_column, write_rows
+from forge_data.cli.common import EXIT_FAILED, CliError, require_text_column
+from forge_data.tables import read_rows, write_rows
 
 ORDER = 50
 
