@@ -119,17 +119,15 @@ def sensor_skip_reason(page, base: str) -> None:
             break
         except NotYet:
             page.reload()
-    dismiss_prompts(page)
     status.hover()
     page.get_by_text("no new data in 3 watched sources").first.wait_for(timeout=10_000)
     page.screenshot(path=str(ARTIFACTS / "ui-sensor-skip-reason.png"))
 
 
 def dismiss_prompts(page) -> None:
-    """Dagster asks a fresh browser profile to join its newsletter; say no so it hides nothing."""
-    skip = page.get_by_role("button", name="Skip")
-    if skip.count():
-        skip.click()
+    """Dagster asks a fresh browser profile to join its newsletter, at a moment of its choosing; say no
+    whenever the dialog stands in the way of an action, so it hides nothing and blocks no hover."""
+    page.add_locator_handler(page.get_by_role("button", name="Skip"), lambda skip: skip.click())
 
 
 def steward_pages(page, base: str) -> None:
@@ -142,7 +140,6 @@ def steward_pages(page, base: str) -> None:
     labels = nodes.all_inner_texts()
     missing = [name for name in CURATION_ASSETS if not any(shows(label, name) for label in labels)]
     assert not missing, f"not in the asset graph: {missing} (labels: {labels})"
-    dismiss_prompts(page)
     page.screenshot(path=str(ARTIFACTS / "ui-asset-graph.png"))
     graph = page.inner_text("body")
     assert all(group in graph for group in ("ingest", "curate", "version"))
@@ -151,7 +148,6 @@ def steward_pages(page, base: str) -> None:
     for check in CHECKS:
         page.get_by_text(check, exact=True).first.wait_for()
     page.get_by_text("Passed", exact=True).first.wait_for()
-    dismiss_prompts(page)
     page.screenshot(path=str(ARTIFACTS / "ui-staged-dataset-checks.png"))
     text = page.inner_text("body")
     assert text.count("Succeeded") >= len(CHECKS)  # the latest result of every check
@@ -160,7 +156,6 @@ def steward_pages(page, base: str) -> None:
 
     page.goto(f"{base}/assets/redacted_records")
     page.get_by_text("redacted_samples", exact=True).first.wait_for()
-    dismiss_prompts(page)
     page.screenshot(path=str(ARTIFACTS / "ui-redacted-records.png"), full_page=True)
     text = page.inner_text("body")
     assert "pii_by_type" in text and "EMAIL_ADDRESS" in text and "<PERSON_" in text
@@ -227,6 +222,7 @@ def test_a_steward_sees_the_asset_graph_and_the_blocking_checks(materialized, tm
             )
             page = browser.new_page()
             page.set_default_timeout(120_000)
+            dismiss_prompts(page)
 
             try:
                 steward_pages(page, base)
