@@ -89,6 +89,7 @@ def bare_grpo(
         num_generations=stage.num_generations,
         max_completion_length=stage.max_completion_length,
         reward_weights=weights,
+        beta=stage.beta,
     )
     rows = [{"prompt": as_turn(r["prompt"], "user"), "reference": r["reference"]} for r in prompts]
     trainer = GRPOTrainer(
@@ -125,7 +126,11 @@ def main() -> None:
     dpo_stage = DpoConfig(
         enabled=True, max_steps=args.dpo_steps, seq_len=256, save_steps=max(args.dpo_steps // 2, 1)
     )
-    grpo_stage = GrpoConfig(enabled=True, max_steps=args.grpo_steps, save_steps=max(args.grpo_steps // 2, 1))
+    # From a model built from config there is no folder for TRL to load a KL reference from: both
+    # sides train without one (TRL's default), so the ratio measures the stage, not a second model.
+    grpo_stage = GrpoConfig(
+        enabled=True, max_steps=args.grpo_steps, save_steps=max(args.grpo_steps // 2, 1), beta=0.0
+    )
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

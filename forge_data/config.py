@@ -381,6 +381,12 @@ class GrpoConfig(StageConfig):
     num_generations: int = Field(4, ge=2)
     max_completion_length: int = Field(48, ge=4)
     learning_rate: float = Field(5e-5, gt=0)
+    beta: float = Field(
+        0.04,
+        ge=0,
+        description="KL penalty toward the starting model (the GRPO paper's 0.04); 0 (TRL's default) "
+        "trains without a reference model.",
+    )
     prompts: str | None = Field(None, description="JSONL of {prompt, reference}; derived from docs if unset.")
 
 
@@ -419,7 +425,9 @@ class TrainingConfig(_Section):
 class CriterionConfig(_Section):
     name: str
     weight: float
-    kind: Literal["correct_answer", "terminology", "security", "length_overrun", "hallucination"]
+    kind: Literal[
+        "correct_answer", "terminology", "security", "length_overrun", "hallucination", "degenerate"
+    ]
     params: dict[str, Any] = Field(default_factory=dict)
 
 

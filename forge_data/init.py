@@ -114,6 +114,7 @@ def plan_project(description: str) -> Plan:
         reasons.append("following security rules (no secrets or PII in answers)")
     criteria.append({"name": "length_overrun", "kind": "length_overrun", "weight": -0.5})
     criteria.append({"name": "hallucination", "kind": "hallucination", "weight": -1.0})
+    criteria.append({"name": "degenerate", "kind": "degenerate", "weight": -1.0})
     rl = bool(hit & {"security", "terminology", "support"})
     plan.decide(
         "training.stages.grpo.enabled",

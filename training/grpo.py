@@ -14,18 +14,22 @@ trained on: the reference corpus for the hallucination criterion); ``scorecard``
 has one); ``init_from``; ``model``; ``stage`` (GrpoConfig); ``resume``.
 
 TRL's GRPOTrainer samples ``num_generations`` answers per prompt and rewards each with every
-criterion of the scorecard, one reward function per criterion (so TRL logs each one's mean as
+criterion of the scorecard, with a KL penalty (``stage.beta``) toward the starting model, one reward function per criterion (so TRL logs each one's mean as
 ``rewards/<name>/mean``), combined with the criteria's weights (``reward_weights``). An answer cut
 off at ``max_completion_length`` counts as a timeout for the ``length_overrun`` criterion.
 
 The summary reports the scorecard's mean reward (and each criterion's part) on the held-out
-prompts before and after training, from greedy answers, with the scorecard's version and digest.
+prompts before and after training, with the scorecard's version and digest, twice: from greedy
+answers (what evaluation and ``forge serve`` give) and from ``reward_samples`` answers per prompt
+sampled as GRPO samples them (its temperature, a fixed seed) — the expected reward GRPO raises, and
+the steadier measure for a small model, whose greedy answer can flip on a small change of weights.
 Writes the same layout as the other stages: ``model/``, ``checkpoints/``, ``log_history.jsonl``,
 ``summary.json``.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +60,9 @@ class GrpoRun(TrainRun):
     corpus_files: list[str] = Field(default_factory=list, description="Reference corpus for hallucination.")
     eval_fraction: float = Field(0.2, ge=0, lt=1, description="Prompts held back when no eval_file is given.")
     chat: bool | None = Field(None, description="Use the chat template; default: when the tokenizer has one.")
+    reward_samples: int = Field(
+        8, ge=0, description="Answers sampled per held-out prompt for the expected reward (0: greedy only)."
+    )
 
 
 def prompt_rows(rows: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
@@ -140,6 +147,14 @@ def build_trainer(cfg: GrpoRun, reporter: Reporter, rows: list[dict], card: Scor
             f"multiple of stage.num_generations ({s.num_generations})"
         )
     model, tokenizer, info = start_model(cfg, reporter)
+    peft = lora_config(cfg.model)
+    if s.beta and peft is None and not (Path(model.config._name_or_path) / "config.json").is_file():
+        # TRL loads the KL reference from the policy's own folder; a model built from a config or a
+        # GGUF file has none (with LoRA the reference is the model with its adapters switched off).
+        raise StageError(
+            "stage.beta > 0 needs a reference model: start GRPO from a model folder (init_from), "
+            "train LoRA adapters (model.lora_rank), or set stage.beta to 0"
+        )
     chat = bool(tokenizer.chat_template) if cfg.chat is None else cfg.chat
     if chat and not tokenizer.chat_template:
         raise StageError("chat is on but the tokenizer has no chat template")
@@ -150,6 +165,7 @@ def build_trainer(cfg: GrpoRun, reporter: Reporter, rows: list[dict], card: Scor
         args_cls=GRPOConfig,
         num_generations=s.num_generations,
         max_completion_length=s.max_completion_length,
+        beta=s.beta,
         reward_weights=[c.weight for c in card.criteria],
     )
     dataset = Dataset.from_list(
@@ -164,7 +180,7 @@ def build_trainer(cfg: GrpoRun, reporter: Reporter, rows: list[dict], card: Scor
         args=args,
         train_dataset=dataset,
         processing_class=tokenizer,
-        peft_config=lora_config(cfg.model),
+        peft_config=peft,
     )
     return trainer, tokenizer, count_trainable(trainer, info), chat
 
@@ -179,11 +195,17 @@ def run(cfg: GrpoRun, reporter: Reporter) -> dict[str, Any]:
     trainer, tokenizer, info, chat = build_trainer(cfg, reporter, rows, card)
     max_new = cfg.stage.max_completion_length
 
-    def reward() -> dict[str, Any] | None:
+    ways: dict[str, dict[str, Any]] = {"greedy": {}}
+    if cfg.reward_samples:
+        temperature = trainer.args.temperature
+        ways["sampled"] = {"samples": cfg.reward_samples, "temperature": temperature, "seed": cfg.seed}
+
+    def reward() -> dict[str, Any]:
+        """The held-out reward each way ({} without held-out prompts)."""
         if not held:
-            return None
-        report, _ = mean_reward(card, trainer.model, tokenizer, held, chat=chat, max_new_tokens=max_new)
-        return report
+            return {}
+        score = partial(mean_reward, card, trainer.model, tokenizer, held, chat=chat, max_new_tokens=max_new)
+        return {way: score(**decoding)[0] for way, decoding in ways.items()}
 
     before = reward()
     figures = train_with_resume(trainer, cfg, reporter, resume=cfg.resume)
@@ -198,7 +220,7 @@ def run(cfg: GrpoRun, reporter: Reporter) -> dict[str, Any]:
         "eval_prompts": len(held),
         "scorecard": card.describe(),
         **figures,
-        "reward": {"before": before, "after": after},
+        "reward": {way: {"before": before[way], "after": after[way]} for way in before},
     }
 
 

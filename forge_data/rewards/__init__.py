@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from forge_data.rewards.criteria import (
     correct_answer,
+    degenerate,
     hallucination,
     length_overrun,
     security,
@@ -28,6 +29,7 @@ __all__ = [
     "Scorecard",
     "Vocabulary",
     "correct_answer",
+    "degenerate",
     "hallucination",
     "length_overrun",
     "security",

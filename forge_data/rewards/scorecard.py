@@ -20,13 +20,15 @@ from forge_data.config import ConfigError, CriterionConfig, ScorecardConfig
 from forge_data.rewards import criteria
 from forge_data.rewards.vocabulary import Vocabulary
 
-# The scorecard: what a project without its own criteria is scored on.
+# What a project without its own criteria is scored on: the five usual criteria, and the guard
+# against empty or looping answers that GRPO would otherwise learn to give.
 DEFAULT_CRITERIA = [
     CriterionConfig(name="correct_answer", kind="correct_answer", weight=1.0),
     CriterionConfig(name="terminology", kind="terminology", weight=0.5),
     CriterionConfig(name="security", kind="security", weight=0.3),
     CriterionConfig(name="length_overrun", kind="length_overrun", weight=-0.5),
     CriterionConfig(name="hallucination", kind="hallucination", weight=-1.0),
+    CriterionConfig(name="degenerate", kind="degenerate", weight=-1.0),
 ]
 
 FUNCTIONS: dict[str, Callable[..., float | None]] = {
@@ -35,6 +37,7 @@ FUNCTIONS: dict[str, Callable[..., float | None]] = {
     "security": criteria.security,
     "length_overrun": criteria.length_overrun,
     "hallucination": criteria.hallucination,
+    "degenerate": criteria.degenerate,
 }
 # What the scorecard supplies itself; everything else keyword-only is a param a user may set.
 _SUPPLIED = {"completion", "reference", "glossary", "known", "truncated"}
@@ -136,6 +139,8 @@ class Scorecard:
             return criteria.security(completion, **c.params)
         if c.kind == "length_overrun":
             return criteria.length_overrun(completion, truncated=truncated, **c.params)
+        if c.kind == "degenerate":
+            return criteria.degenerate(completion, **c.params)
         # What the question and the expected answer name is not made up.
         context = " ".join(t for t in (prompt, reference) if t)
         return criteria.hallucination(completion, self.known.extended(context) if context else self.known)

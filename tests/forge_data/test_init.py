@@ -20,6 +20,7 @@ def test_support_goal_picks_chat_sft_and_rl_with_terminology_and_security():
     assert d["training.stages.grpo.enabled"] is True
     kinds = {c["kind"]: c["weight"] for c in d["scorecard.criteria"]}
     assert kinds["terminology"] == 0.5 and kinds["security"] == 0.3 and kinds["hallucination"] == -1.0
+    assert kinds["degenerate"] == -1.0
     assert d["curation.pii.score_threshold"] < 0.5
 
 

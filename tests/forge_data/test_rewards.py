@@ -11,6 +11,7 @@ from forge_data.rewards import (
     Scorecard,
     Vocabulary,
     correct_answer,
+    degenerate,
     hallucination,
     length_overrun,
     security,
@@ -70,6 +71,16 @@ def test_hallucination_is_the_share_of_named_things_the_corpus_never_mentions():
     assert hallucination("Drain the queue first, then restart it.", known) == 0.0  # no entities at all
     assert hallucination("Call Zorblax with zorb_sdk.open and ledgerd.", known) == pytest.approx(2 / 2)
     assert hallucination("Ask Zorblax about ledgerd_sdk.", known) == pytest.approx(1 / 2)
+
+
+def test_degenerate_fires_on_empty_answers_and_repetition_loops_not_on_prose_or_code():
+    assert degenerate("") == degenerate("\n\n \n") == 1.0
+    assert degenerate("60" * 48) == 1.0  # a loop of one token compresses about sevenfold
+    assert degenerate("Drain ledgerd first, then restart it. The payments team owns ledgerd.") == 0.0
+    assert degenerate("def frobnicate(batch):\n    return ledgerd_sdk.connect(batch)\n") == 0.0
+    placeholders = "<PERSON_ADDRESS_8b8b8> | " * 4  # what the untrained demo model answered: ratio 2.86
+    assert degenerate(placeholders) == pytest.approx(0.857, abs=0.01)
+    assert degenerate(placeholders, max_ratio=3.0) == 0.0
 
 
 def test_entities_are_identifiers_numbers_in_words_and_capitalised_words_mid_sentence():

@@ -33,6 +33,7 @@ STAGE = {
     "logging_steps": 5,
     "save_steps": 30,
     "seq_len": 128,
+    "beta": 0.0,  # no KL anchor to the CPT model: this checks the reward reaches the weights in 30 steps
 }
 
 
@@ -52,12 +53,14 @@ def _cfg(tmp_path: Path, cpt_output: dict, data_dir: Path, **overrides) -> GrpoR
 
 def test_grpo_raises_the_scorecard_reward(tmp_path, cpt_output, data_dir):
     summary = run(_cfg(tmp_path, cpt_output, data_dir), Reporter("grpo"))
-    before, after = summary["reward"]["before"], summary["reward"]["after"]
     assert summary["steps"] == 30 and summary["eval_prompts"] == 8
-    assert after["mean_reward"] > before["mean_reward"]
-    terms = after["criteria"]["uses_company_terms"]
-    assert terms["mean_score"] > before["criteria"]["uses_company_terms"]["mean_score"]
-    assert after["scorecard_digest"] == summary["scorecard"]["digest"]
+    for way in ("greedy", "sampled"):  # the task is easy enough for the greedy answer to learn it too
+        before, after = summary["reward"][way]["before"], summary["reward"][way]["after"]
+        assert after["mean_reward"] > before["mean_reward"], way
+        terms = after["criteria"]["uses_company_terms"]
+        assert terms["mean_score"] > before["criteria"]["uses_company_terms"]["mean_score"], way
+        assert after["scorecard_digest"] == summary["scorecard"]["digest"]
+    assert summary["reward"]["sampled"]["after"]["answers"] == 8 * 8  # reward_samples per held-out prompt
     logged = [json.loads(line) for line in (tmp_path / "out" / "log_history.jsonl").read_text().splitlines()]
     assert any("rewards/uses_company_terms/mean" in r for r in logged)
     assert (Path(summary["model_dir"]) / "model.safetensors").is_file()
@@ -101,3 +104,23 @@ def test_a_batch_that_cannot_hold_whole_groups_is_a_stage_error(tmp_path, cpt_ou
     cfg = _cfg(tmp_path, cpt_output, data_dir, stage={**STAGE, "batch_size": 6})
     with pytest.raises(StageError, match="multiple of stage.num_generations"):
         run(cfg, Reporter("grpo"))
+
+
+def test_a_kl_penalty_without_a_reference_folder_is_a_stage_error(
+    tmp_path, cpt_output, data_dir, tokenizer_dir
+):
+    from tests.training.conftest import tiny_model
+
+    stage = {k: v for k, v in STAGE.items() if k != "beta"}
+    scratch = _cfg(
+        tmp_path,
+        cpt_output,
+        data_dir,
+        init_from=None,
+        tokenizer_dir=str(tokenizer_dir),
+        model=tiny_model(),
+        stage=stage,
+    )
+    assert scratch.stage.beta == 0.04  # the default
+    with pytest.raises(StageError, match="stage.beta > 0 needs a reference model"):
+        run(scratch, Reporter("grpo"))

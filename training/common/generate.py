@@ -1,4 +1,7 @@
-"""Greedy generation in batches, with or without the chat template; shared by evaluation and serving."""
+"""Generation in batches, with or without the chat template; shared by evaluation, GRPO and serving.
+
+Greedy by default (what evaluation and serving answer); ``samples`` answers per prompt drawn at a
+``temperature`` estimate what a policy is rewarded for on average, the quantity GRPO raises."""
 
 from __future__ import annotations
 
@@ -33,9 +36,33 @@ def generate(
 
 @torch.no_grad()
 def generate_answers(
-    model, tokenizer, prompts: list[str], *, chat: bool, max_new_tokens: int, batch_size: int = 8
+    model,
+    tokenizer,
+    prompts: list[str],
+    *,
+    chat: bool,
+    max_new_tokens: int,
+    batch_size: int = 8,
+    samples: int = 0,
+    temperature: float = 1.0,
+    seed: int = 0,
 ) -> list[Answer]:
-    """Greedy continuations of ``prompts``, in order, each saying whether it finished on its own."""
+    """Continuations of ``prompts``, in order, each saying whether it finished on its own: one greedy
+    answer per prompt, or with ``samples`` > 0 that many sampled ones per prompt (prompt by prompt),
+    drawn from ``seed`` without disturbing the caller's random state (a training run's RNG stays
+    where its checkpoint will say it is)."""
+    if not samples:
+        return _generate(model, tokenizer, prompts, chat, max_new_tokens, batch_size, {"do_sample": False})
+    device = next(model.parameters()).device
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        sampling = {"do_sample": True, "temperature": temperature, "top_k": 0, "top_p": 1.0}
+        repeated = [p for p in prompts for _ in range(samples)]
+        return _generate(model, tokenizer, repeated, chat, max_new_tokens, batch_size, sampling)
+
+
+def _generate(model, tokenizer, prompts, chat, max_new_tokens, batch_size, decoding) -> list[Answer]:
     was_training, side = model.training, tokenizer.padding_side
     model.eval()
     tokenizer.padding_side = "left"  # decoder-only models continue from the right edge
@@ -47,7 +74,7 @@ def generate_answers(
             batch = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(device)
             ids = model.generate(
                 **batch,
-                do_sample=False,
+                **decoding,
                 max_new_tokens=max_new_tokens,
                 pad_token_id=tokenizer.pad_token_id,
             )

@@ -1,5 +1,6 @@
 """The reward scorecard applied to a model: its corpus vocabulary, prompt rows, and the mean reward of its
-greedy answers. Shared by GRPO (reward before and after) and evaluation (reward on the eval prompts)."""
+greedy (or sampled) answers. Shared by GRPO (reward before and after) and evaluation (reward on the eval
+prompts)."""
 
 from __future__ import annotations
 
@@ -48,10 +49,40 @@ def score_answers(
 
 
 def mean_reward(
-    card: Scorecard, model, tokenizer, rows: list[dict[str, Any]], *, chat: bool, max_new_tokens: int
+    card: Scorecard,
+    model,
+    tokenizer,
+    rows: list[dict[str, Any]],
+    *,
+    chat: bool,
+    max_new_tokens: int,
+    samples: int = 0,
+    temperature: float = 1.0,
+    seed: int = 0,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Greedy answers to ``rows`` (``{prompt, reference?}``) scored by ``card``: (report, per-row results)."""
+    """Answers to ``rows`` (``{prompt, reference?}``) scored by ``card``: (report, per-answer results).
+
+    Greedy, one answer per row; or ``samples`` answers per row drawn at ``temperature`` from ``seed``,
+    whose mean is the expected reward of the policy as GRPO samples it (the report then says how it
+    was drawn). Greedy answers of a small, high-entropy model can flip between a fact and a loop on
+    a tiny change of weights; the sampled mean moves with the policy."""
     answers = generate_answers(
-        model, tokenizer, [r["prompt"] for r in rows], chat=chat, max_new_tokens=max_new_tokens
+        model,
+        tokenizer,
+        [r["prompt"] for r in rows],
+        chat=chat,
+        max_new_tokens=max_new_tokens,
+        samples=samples,
+        temperature=temperature,
+        seed=seed,
     )
-    return score_answers(card, rows, answers)
+    repeated = [r for r in rows for _ in range(max(samples, 1))]
+    report, per_answer = score_answers(card, repeated, answers)
+    if samples:
+        report = {
+            **report,
+            "decoding": {"samples_per_prompt": samples, "temperature": temperature, "seed": seed},
+        }
+    else:
+        report = {**report, "decoding": "greedy"}
+    return report, per_answer

@@ -43,6 +43,7 @@ def test_scorecard_and_pii_settings(sample, tmp_path):
         "security": 0.3,
         "length_overrun": -0.5,
         "hallucination": -1.0,
+        "degenerate": -1.0,
     }
     pii = cfg.curation.pii
     assert {"Anvil", "Foundry", "Tongs", "Platform"} <= set(pii.allow_list)
