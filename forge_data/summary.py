@@ -48,6 +48,7 @@ def pipeline_summary(cfg: ForgeConfig) -> dict[str, Any]:
         "data_commit": _published_commit(cfg),
     }
     summary.update(_model_summary(ws))
+    summary["training"] = _training_figures(ws)
     return summary
 
 
@@ -77,3 +78,40 @@ def _model_summary(ws: Workspace) -> dict[str, Any]:
         "trained_model": report.get("model_dir") if report else None,
         "evaluation": evaluation,
     }
+
+
+# Each trained stage's headline figure: its label, and where its {before, after} sits in the stage's summary.
+HEADLINES = {
+    "cpt": ("held-out perplexity", "heldout", "perplexity"),
+    "sft": ("eval loss", "eval_loss", None),
+    "dpo": ("preference accuracy", "preference", "reward_accuracy"),
+}
+
+
+def _training_figures(ws: Workspace) -> list[dict[str, Any]]:
+    """Before and after figures of the last run of each trained stage, in recipe order, for `forge
+    run`'s report (a list: summaries are written with sorted keys)."""
+    out: list[dict[str, Any]] = []
+    for stage in [*HEADLINES, "grpo"]:
+        current = _read(ws.training(stage) / "current.json")
+        if current:
+            label, before, after = _headline(stage, current.get("summary") or {})
+            if before is not None and after is not None:
+                out.append({"stage": stage, "figure": label, "before": before, "after": after})
+    return out
+
+
+def _headline(stage: str, summary: dict[str, Any]) -> tuple[str, Any, Any]:
+    if stage == "grpo":  # the sampled expected reward GRPO raises, when the stage measured it
+        reward = summary.get("reward") or {}
+        way = "sampled" if "sampled" in reward else "greedy"
+        return (f"held-out reward ({way})", *_before_after(reward.get(way), "mean_reward"))
+    label, section, key = HEADLINES[stage]
+    return (label, *_before_after(summary.get(section), key))
+
+
+def _before_after(section: dict[str, Any] | None, key: str | None) -> tuple[Any, Any]:
+    before, after = (section or {}).get("before"), (section or {}).get("after")
+    if key is None:
+        return before, after
+    return (before or {}).get(key), (after or {}).get(key)

@@ -38,6 +38,9 @@ def render(summary: dict[str, Any]) -> str:
     lines.append(f"  data commit (main)      {summary.get('data_commit')}")
     lines.append("")
     lines.append("Model")
+    for fig in summary.get("training") or []:
+        name = f"{fig['stage'].upper()} {fig['figure']}"
+        lines.append(f"  {name:<23} {_fmt(fig['before'])} → {_fmt(fig['after'])}")
     ev = summary.get("evaluation") or {}
     if summary.get("model_path"):
         lines.append(f"  registered              {summary['model']} at {summary['model_path']}")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from forge_data.cli._pipeline import run_pipeline
 from forge_data.cli._report import render
+from forge_data.cli.common import CliError
 
 ORDER = 10
 # The checks that guard registration of the demo's model. The model is tiny and trained for minutes on
@@ -20,7 +21,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "demo",
         help="run the whole pipeline on a generated sample company",
         description="Generate a sample company (a git repository, a wiki, Slack and mail exports) into "
-        "WORKDIR/sample, write WORKDIR/forge.yaml, materialize every asset and print what came out.",
+        "WORKDIR/sample (or reuse the one there), write WORKDIR/forge.yaml, materialize every asset "
+        "and print what came out.",
     )
     p.add_argument("--workdir", type=Path, default=Path(".forge/demo"), help="default: .forge/demo")
     p.add_argument("--seed", type=int, default=7, help="the sample company's seed (default 7)")
@@ -31,17 +33,33 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from forge_data.sample import generate_sample_company, write_project_file
+    from forge_data.sample import write_project_file
 
     workdir = args.workdir.resolve()
     if args.fresh and workdir.exists():
         shutil.rmtree(workdir)
-    manifest = generate_sample_company(workdir / "sample", seed=args.seed)
-    config = write_project_file(manifest, workdir / "forge.yaml")
+    config = write_project_file(sample_in(workdir, args.seed), workdir / "forge.yaml")
     summary = demo_outcome(run_pipeline(config, quiet=args.quiet))
     summary["project_file"] = str(config)
     summary["open_the_ui"] = f"forge ui {config}   # then browse http://127.0.0.1:3000"
     return summary
+
+
+def sample_in(workdir: Path, seed: int):
+    """The sample company in ``workdir/sample``: generated on the first run, reused on the next ones
+    (the pipeline then runs incrementally on the state it left), refused if it has another seed."""
+    from forge_data.sample import SampleManifest, generate_sample_company
+
+    folder = workdir / "sample"
+    if not (folder / "manifest.json").is_file():
+        return generate_sample_company(folder, seed=seed)
+    manifest = SampleManifest.load(folder)
+    if manifest.seed != seed:
+        raise CliError(
+            f"{workdir} holds the sample company of seed {manifest.seed}, not {seed}: "
+            "pass --fresh to start over, or another --workdir"
+        )
+    return manifest
 
 
 def demo_outcome(summary: dict) -> dict:

@@ -64,6 +64,12 @@ def test_sample_company_becomes_a_registered_model(sample_company: Path, tmp_pat
             )[dg.AssetCheckKey(dg.AssetKey("staged_dataset"), check)]
             assert record.status.value == "SUCCEEDED", check
 
+        # Each trained stage's before and after, as `forge run` reports them; RL is off in this recipe.
+        cpt, sft = summary["training"]
+        assert cpt["stage"] == "cpt" and cpt["figure"] == "held-out perplexity"
+        assert cpt["after"] < cpt["before"]
+        assert sft["stage"] == "sft" and sft["figure"] == "eval loss"
+
         # Registered in HF format with a card naming the data commit.
         registered = _materialized(instance, "registered_model")
         assert registered["data_commit"].value == data_commit
