@@ -124,3 +124,30 @@ def test_a_kl_penalty_without_a_reference_folder_is_a_stage_error(
     assert scratch.stage.beta == 0.04  # the default
     with pytest.raises(StageError, match="stage.beta > 0 needs a reference model"):
         run(scratch, Reporter("grpo"))
+
+
+def test_a_run_resumed_from_its_last_checkpoint_ends_with_the_same_weights(tmp_path, cpt_output, data_dir):
+    """What a kill after checkpoint-8 leaves on disk (the SIGKILL itself is tested for CPT in
+    test_resume.py): sampling, the KL reference and the optimizer all pick up where they were."""
+    import shutil
+
+    import torch
+    from safetensors.torch import load_file
+
+    stage = {**STAGE, "max_steps": 12, "save_steps": 4, "logging_steps": 1, "beta": 0.04}
+
+    def cfg(name: str) -> GrpoRun:
+        return _cfg(
+            tmp_path, cpt_output, data_dir, output_dir=str(tmp_path / name), stage=stage, reward_samples=0
+        )
+
+    run(cfg("reference"), Reporter("grpo"))
+    run(cfg("killed"), Reporter("grpo"))
+    shutil.rmtree(tmp_path / "killed" / "model")
+    shutil.rmtree(tmp_path / "killed" / "checkpoints" / "checkpoint-12")
+    resumed = run(cfg("killed"), Reporter("grpo"))
+    assert resumed["resumed_from"] == "checkpoint-8" and resumed["steps"] == 12
+    a = load_file(tmp_path / "reference" / "model" / "model.safetensors")
+    b = load_file(tmp_path / "killed" / "model" / "model.safetensors")
+    for key in a:
+        torch.testing.assert_close(b[key], a[key], rtol=0, atol=1e-6, msg=key)
