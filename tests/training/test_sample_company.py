@@ -7,7 +7,6 @@ asset graph over the same sample is tests/assets/test_pipeline.py.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,14 +36,12 @@ PROGRAMS = {
 def trained(tmp_path_factory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("sample-recipe")
     cfg = load(write_project_file(generate_sample_company(root / "sample"), root / "forge.yaml"))
+    store = open_store(cfg.store, cfg.resolve)
     # A fixed pseudonym key: a fresh state folder otherwise draws a random one, and the placeholders
     # in the training text (<PERSON_…>), hence every figure below, would change from run to run.
-    key = Path(cfg.state_dir) / "secrets" / "pseudonym.key"
-    key.parent.mkdir(parents=True)
-    key.write_text("sample-company-test-key-" + "0" * 40 + "\n")
-    key.chmod(0o600)
-    store = open_store(cfg.store, cfg.resolve)
-    curated = run_curation(cfg, store, audit=True)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(cfg.curation.pii.secret_env, "sample-company-test-key-" + "0" * 40)
+        curated = run_curation(cfg, store, audit=True)
     assert curated["published"], curated["problems"]
     info = datasets.build(cfg, Workspace(cfg.state_dir), store)
     plans = recipe.plan(cfg, info, root / "runs")
