@@ -14,8 +14,9 @@ trained on: the reference corpus for the hallucination criterion); ``scorecard``
 has one); ``init_from``; ``model``; ``stage`` (GrpoConfig); ``resume``.
 
 TRL's GRPOTrainer samples ``num_generations`` answers per prompt and rewards each with every
-criterion of the scorecard, with a KL penalty (``stage.beta``) toward the starting model, one reward function per criterion (so TRL logs each one's mean as
-``rewards/<name>/mean``), combined with the criteria's weights (``reward_weights``). An answer cut
+criterion of the scorecard, one reward function per criterion (so TRL logs each one's mean as
+``rewards/<name>/mean``), combined with the criteria's weights (``reward_weights``), with a KL
+penalty (``stage.beta``) toward the starting model. An answer cut
 off at ``max_completion_length`` counts as a timeout for the ``length_overrun`` criterion.
 
 The summary reports the scorecard's mean reward (and each criterion's part) on the held-out
